@@ -1,0 +1,77 @@
+/** MDPO: the step-size schedule, its loss gradient, and a full-batch update that moves away from the collecting policy. */
+import { describe, expect, it } from 'vitest';
+import { uniformBox, discrete } from '../../sim/core/spaces.ts';
+import { mdpo, mdpoHparams, mdpoLoss, mdpoStepSize } from './mdpo.ts';
+import { OldPolicy } from './old-policy.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { finiteDifference } from '../rl/test-support.ts';
+
+describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
+  it('runs from 1 at the first update to 1/K at the last, linearly', () => {
+    expect(mdpoStepSize(1, 100)).toBe(1);
+    expect(mdpoStepSize(51, 100)).toBe(0.5);
+    expect(mdpoStepSize(100, 100)).toBeCloseTo(0.01, 12);
+    expect(mdpoStepSize(1, 1)).toBe(1);
+    for (let k = 1; k < 10; k++) expect(mdpoStepSize(k, 10) - mdpoStepSize(k + 1, 10)).toBeCloseTo(0.1, 12);
+  });
+});
+
+describe('MDPO loss', () => {
+  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+    it(`has the gradient finite differences give, KL(π || π_old) included (${name})`, async () => {
+      const agent = await syntheticAgent({ seed: 8, actionSpace: space, actorScale: 20 });
+      const batch = syntheticBatch(agent, 8, 8, 2);
+      const rows = 16;
+      const old = new OldPolicy(agent);
+      old.capture(batch.obs, rows);
+      agent.actor.params.forEach((v, i, a) => (a[i] = v * 1.1 + 0.01 * Math.cos(i)));
+      agent.logStd.forEach((v, i, a) => (a[i] = v - 0.15 * (i + 1)));
+      agent.paramsChanged();
+      const buffers = { dLogProbs: new Float32Array(rows), zeros: new Float32Array(rows), kl: new Float32Array(rows), dKl: new Float32Array(rows) };
+      const klWeight = 3;
+      const loss = () => {
+        const t = mdpoLoss(agent, batch, batch.advantages, old, klWeight, buffers, false);
+        return t.policyLoss + klWeight * t.kl;
+      };
+      const terms = mdpoLoss(agent, batch, batch.advantages, old, klWeight, buffers, true);
+      expect(terms.kl).toBeGreaterThan(0);
+      let checked = 0;
+      for (const group of agent.paramGroups().filter((g) => g.name !== 'critic')) {
+        const analytic = Float64Array.from(group.grads);
+        for (let k = 0; k < Math.min(group.params.length, 40); k++) {
+          const i = Math.floor((k * 7919) % group.params.length);
+          const numeric = finiteDifference(loss, group.params, i, 1e-3);
+          expect(Math.abs(numeric - analytic[i]), `${group.name}[${i}]`).toBeLessThan(2e-3 + 0.05 * Math.abs(numeric));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(40);
+    });
+  }
+});
+
+describe('mdpo algorithm', () => {
+  it('takes sgd_steps policy steps, weights the KL by 1/t_k, and fits the critic', async () => {
+    const agent = await syntheticAgent({ seed: 4 });
+    const algo = mdpo.create(agent, mdpoHparams.parse({ sgd_steps: 3, num_minibatches: 4, critic_epochs: 2 }), testRng(4));
+    const batch = syntheticBatch(agent, 4);
+    const before = snapshotParams(agent);
+    const stats = algo.update(batch, { update: 3, totalUpdates: 4, learningRate: 1e-2 });
+    expect(stats.kl_coef).toBe(2); // t_3 = 1 - 2/4
+    expect(stats.kl).toBeGreaterThan(0);
+    expect(stats.policy_loss).toBeLessThan(stats.policy_loss_before);
+    const after = snapshotParams(agent);
+    before.forEach((p, g) => expect(after[g]).not.toEqual(p));
+    const state = algo.saveState();
+    expect(state.scalars['policy/step']).toBe(3);
+    expect(state.scalars['critic/step']).toBe(8);
+    const other = mdpo.create(agent, mdpoHparams.parse({}), testRng(4));
+    other.loadState(state);
+    expect(other.saveState()).toEqual(state);
+  });
+
+  it("declares mdpo_on's defaults", () => {
+    const hp = mdpoHparams.parse({});
+    expect([hp.sgd_steps, hp.learning_rate, hp.anneal_lr, hp.norm_adv, hp.critic_epochs, hp.num_minibatches, hp.clip_coef]).toEqual([5, 3e-4, false, true, 5, 16, 0.2]);
+  });
+});

@@ -1,0 +1,140 @@
+/** The CLI as a user runs it: a real process, real files, and clear errors for bad input. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = path.resolve('bin/gaitlab.js');
+
+async function gaitlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Every file under dir with its bytes, to prove a failed command changed nothing. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name);
+      out[path.relative(dir, file)] = fs.readFileSync(file).toString('base64');
+    }
+  }
+  return out;
+}
+
+let runsDir: string;
+let trainedRun: string;
+
+beforeAll(async () => {
+  runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-cli-'));
+  const result = await gaitlab([
+    'train', '--env', 'Pendulum-v1', '--steps', '1024', '--seed', '3', '--runs', runsDir, '--json',
+    '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '2',
+  ]);
+  expect(result.stderr).not.toMatch(/gaitlab: /);
+  expect(result.code).toBe(0);
+  trainedRun = JSON.parse(result.stdout.trim().split('\n').pop()!).run;
+});
+
+afterAll(() => fs.rmSync(runsDir, { recursive: true, force: true }));
+
+describe('gaitlab train', () => {
+  it('writes a run folder with config, metrics and checkpoints, and a JSON summary', async () => {
+    const dir = path.join(runsDir, trainedRun);
+    const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(info.status).toBe('finished');
+    expect(info.config.env).toBe('Pendulum-v1');
+    const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(4);
+    for (const key of ['step', 'wall_s', 'sps', 'episodes', 'return_mean', 'return_std', 'policy_loss', 'value_loss', 'entropy', 'approx_kl', 'clip_fraction', 'explained_variance', 'learning_rate']) {
+      expect(rows[3]).toHaveProperty(key);
+    }
+    expect(rows[3].step).toBe(1024);
+    expect(fs.readdirSync(path.join(dir, 'checkpoints')).sort()).toEqual(['1024', '512']);
+  });
+
+  it('resumes and evaluates', async () => {
+    const resumed = await gaitlab(['resume', trainedRun, '--runs', runsDir, '--steps', '1536', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').pop()!).step).toBe(1536);
+    const evaluated = await gaitlab(['eval', trainedRun, '--runs', runsDir, '--episodes', '2', '--json']);
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout.trim().split('\n').pop()!);
+    expect(result.returns).toHaveLength(2);
+    expect(result.checkpoint).toBe(1536);
+  });
+
+  it('lists envs and algorithms', async () => {
+    const envs = await gaitlab(['envs']);
+    expect(envs.stdout).toMatch(/Pendulum-v1/);
+    expect(envs.stdout).toMatch(/CartPole-v1/);
+    const algos = await gaitlab(['algos']);
+    expect(algos.stdout).toMatch(/ppo/);
+    expect(algos.stdout).toMatch(/clip_coef/);
+  });
+});
+
+describe('bad input gets one clear message, a non-zero exit, and changes nothing', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown env', ['train', '--env', 'Pendulum-v9'], /unknown environment "Pendulum-v9".*Pendulum-v1/],
+    ['unknown algo', ['train', '--env', 'Pendulum-v1', '--algo', 'ppq'], /unknown algorithm "ppq".*ppo/],
+    ['unknown hyperparameter', ['train', '--env', 'Pendulum-v1', '--set', 'learnin_rate=0.1'], /unknown hyperparameter\(s\): learnin_rate/],
+    ['ill-typed hyperparameter', ['train', '--env', 'Pendulum-v1', '--set', 'update_epochs=ten'], /update_epochs: .*expected number/i],
+    ['out-of-range hyperparameter', ['train', '--env', 'Pendulum-v1', '--set', 'gamma=1.5'], /gamma: .*<=1/],
+    ['malformed --set', ['train', '--env', 'Pendulum-v1', '--set', 'gamma'], /--set expects key=value/],
+    ['missing preset', ['train', '--env', 'Pendulum-v1', '--preset', '/nonexistent/p.json'], /cannot read preset \/nonexistent\/p.json: ENOENT/],
+    ['missing run', ['resume', 'no-such-run'], /no-such-run/],
+    ['eval of a missing run', ['eval', 'no-such-run'], /no-such-run/],
+    ['negative steps', ['train', '--env', 'Pendulum-v1', '--steps', '-5'], /positive integer/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const before = snapshot(runsDir);
+      const result = await gaitlab([...args, '--runs', runsDir]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // one message, no stack trace
+      expect(snapshot(runsDir)).toEqual(before);
+    });
+  }
+
+  it('an invalid preset file names the file and the key', async () => {
+    const preset = path.join(os.tmpdir(), `gaitlab-bad-preset-${process.pid}.json`);
+    fs.writeFileSync(preset, JSON.stringify({ hparams: { clip_coef: -1 } }));
+    const result = await gaitlab(['train', '--env', 'Pendulum-v1', '--preset', preset, '--runs', runsDir]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/clip_coef/);
+    fs.rmSync(preset);
+  });
+
+  it('a corrupt run.json is reported and left untouched', async () => {
+    const dir = path.join(runsDir, 'corrupt-run');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'run.json'), '{"id": "corrupt-run", ');
+    const before = snapshot(runsDir);
+    const result = await gaitlab(['resume', 'corrupt-run', '--runs', runsDir]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/run\.json/);
+    expect(snapshot(runsDir)).toEqual(before);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('an unwritable runs folder is reported', async () => {
+    const file = path.join(runsDir, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const result = await gaitlab(['train', '--env', 'Pendulum-v1', '--runs', path.join(file, 'runs')]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/not-a-folder/);
+    fs.rmSync(file);
+  });
+});

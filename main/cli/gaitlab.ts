@@ -1,0 +1,160 @@
+/**
+ * The `gaitlab` command line: the same engine as the app, headless.
+ * Errors are printed as one clear message with a non-zero exit; nothing on disk is changed by a
+ * command that fails validation.
+ */
+import path from 'node:path';
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { listEnvs } from '../../sim/index.ts';
+import { listAlgorithms, liveHparams } from '../algos/index.ts';
+import { BACKENDS, type BackendName } from '../config/run-config.ts';
+import { buildRunConfig } from '../config/build-run-config.ts';
+import { RunStore } from '../store/run-store.ts';
+import { parseSetFlag } from './presets.ts';
+import { runTraining } from './train-command.ts';
+import { runEvaluation } from './eval-command.ts';
+
+export class UsageError extends Error {}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const runsOption = () => new Option('--runs <dir>', 'runs folder').default(process.env.GAITLAB_RUNS ?? 'runs');
+
+export function buildProgram(): Command {
+  const program = new Command('gaitlab')
+    .description('GaitLab: watch reinforcement-learning agents learn to move')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('train')
+    .description('train a new run')
+    .requiredOption('--env <id>', 'environment id (see `gaitlab envs`)')
+    .option('--algo <id>', 'algorithm id (see `gaitlab algos`)', 'ppo')
+    .option('--steps <n>', 'training budget in env steps (default: preset, else 1,000,000)', positiveInt)
+    .option('--seed <n>', 'seed', nonNegativeInt, 1)
+    .option('--envs <n>', 'parallel environments (num_envs)', positiveInt)
+    .option('--set <key=value>', 'set a hyperparameter (repeatable)', collect, [])
+    .option('--preset <file>', 'preset JSON file ({ "hparams": {...}, "totalSteps": N })')
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))
+    .option('--checkpoint-every <updates>', 'updates between checkpoints', positiveInt, 10)
+    .addOption(runsOption())
+    .option('--name <name>', 'run name')
+    .option('--json', 'print one JSON summary as the last line of stdout')
+    .action(async (opts) => {
+      const sets = Object.fromEntries((opts.set as string[]).map(parseSetFlag));
+      const config = buildRunConfig({
+        env: opts.env,
+        algo: opts.algo,
+        seed: opts.seed,
+        totalSteps: opts.steps,
+        numEnvs: opts.envs,
+        presetFile: opts.preset,
+        hparams: sets,
+        backend: opts.backend as BackendName,
+        checkpointEveryUpdates: opts.checkpointEvery,
+      });
+      const store = new RunStore(path.resolve(opts.runs));
+      store.ensureWritable();
+      const run = store.createRun(config, { name: opts.name, versions: versions() });
+      await runTraining(run, { json: Boolean(opts.json) });
+    });
+
+  program
+    .command('resume')
+    .argument('<run>', 'run id or folder')
+    .description('resume a run from its latest complete checkpoint')
+    .option('--steps <n>', 'raise the training budget to this many env steps', positiveInt)
+    .addOption(runsOption())
+    .option('--json', 'print one JSON summary as the last line of stdout')
+    .action(async (runId: string, opts) => {
+      const store = new RunStore(path.resolve(opts.runs));
+      const run = store.openRun(runId);
+      if (run.listCheckpoints().length === 0) throw new UsageError(`run ${run.info.id} has no complete checkpoint to resume from`);
+      if (opts.steps !== undefined) run.updateInfo({ config: { ...run.info.config, totalSteps: opts.steps } });
+      await runTraining(run, { json: Boolean(opts.json) });
+    });
+
+  program
+    .command('eval')
+    .argument('<run>', 'run id or folder')
+    .description('evaluate a checkpoint with the deterministic policy')
+    .option('--checkpoint <step>', 'checkpoint step (default: latest)', nonNegativeInt)
+    .option('--episodes <n>', 'episodes', positiveInt, 10)
+    .option('--seed <n>', 'seed of the first evaluation episode', nonNegativeInt, 10_000)
+    .addOption(runsOption())
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts) => {
+      const store = new RunStore(path.resolve(opts.runs));
+      await runEvaluation(store.openRun(runId), opts);
+    });
+
+  program
+    .command('envs')
+    .description('list environments')
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      const envs = listEnvs();
+      if (opts.json) return console.log(JSON.stringify(envs.map((e) => ({ id: e.id, description: e.description, obs: e.observationSpace.size, actions: e.actionSpace.kind === 'box' ? e.actionSpace.size : `discrete(${e.actionSpace.n})`, dtSeconds: e.dtSeconds, maxEpisodeSteps: e.maxEpisodeSteps }))));
+      for (const e of envs) {
+        const act = e.actionSpace.kind === 'box' ? `${e.actionSpace.size}-d box` : `${e.actionSpace.n} discrete`;
+        console.log(`${e.id.padEnd(26)} obs ${String(e.observationSpace.size).padStart(3)}  act ${act.padEnd(11)}  ${e.description}`);
+      }
+    });
+
+  program
+    .command('algos')
+    .description('list algorithms and their hyperparameters')
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      const algos = listAlgorithms();
+      if (opts.json) return console.log(JSON.stringify(algos.map((a) => ({ id: a.id, title: a.title, description: a.description, live: liveHparams(a), hparams: a.hparamsSchema.toJSONSchema?.() }))));
+      for (const a of algos) {
+        console.log(`${a.id.padEnd(10)} ${a.description}`);
+        for (const [key, field] of Object.entries(a.hparamsSchema.shape)) {
+          const f = field as { description?: string; meta(): { live?: boolean } | undefined; parse(v: unknown): unknown };
+          console.log(`    ${key.padEnd(18)} ${JSON.stringify(f.parse(undefined)).padEnd(10)} ${f.description ?? ''}${f.meta()?.live ? ' (live)' : ''}`);
+        }
+      }
+    });
+
+  program
+    .command('runs')
+    .description('list runs in the runs folder')
+    .addOption(runsOption())
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      const runs = new RunStore(path.resolve(opts.runs)).listRuns();
+      if (opts.json) return console.log(JSON.stringify(runs));
+      for (const r of runs) console.log(`${r.id.padEnd(44)} ${r.status.padEnd(9)} ${r.config.env} ${r.config.algo} ${r.summary?.step ?? 0} steps`);
+    });
+
+  return program;
+}
+
+export function versions(): { gaitlab: string; node: string } {
+  return { gaitlab: '0.1.0', node: process.version };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    console.error(`gaitlab: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The one schema for a run's configuration: CLI flags, preset files, UI forms, IPC/WebSocket
+ * messages and run.json read back from disk are all validated by `parseRunConfig`.
+ * Algorithm hyperparameters are validated by the algorithm's own schema (see main/algos/).
+ */
+import { z } from 'zod';
+
+export const BACKENDS = ['auto', 'fused', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export const hparamValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()]);
+export type HparamValue = z.infer<typeof hparamValueSchema>;
+export type Hparams = Record<string, HparamValue>;
+
+export const runConfigSchema = z
+  .object({
+    env: z.string().min(1).describe('Environment id, e.g. Pendulum-v1 (see `gaitlab envs`)'),
+    algo: z.string().min(1).describe('Algorithm id, e.g. ppo (see `gaitlab algos`)'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('Seed of every random stream in the run'),
+    totalSteps: z.number().int().positive().describe('Training budget in environment steps'),
+    hparams: z.record(z.string(), hparamValueSchema).describe('Algorithm hyperparameters (CleanRL names)'),
+    backend: z.enum(BACKENDS).default('auto').describe('Tensor backend for the networks'),
+    checkpointEveryUpdates: z.number().int().positive().default(10).describe('Updates between checkpoints'),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -1,0 +1,49 @@
+/**
+ * The argument schemas of every LabApi call. Main validates each call from the renderer (IPC or
+ * WebSocket) with these before the Lab sees it; the values inside a run request are then checked
+ * by the same schemas as the CLI's (see new-run.ts).
+ */
+import { z } from 'zod';
+import { hparamValueSchema } from '../config/run-config.ts';
+import { trainerCommandSchema } from './protocol.ts';
+import type { LabMethod } from './api.ts';
+
+/** A run id names a folder in the runs folder: no separators, no leading dot (never a path). */
+export const runIdSchema = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a run id');
+
+const idSchema = z.string().min(1).max(200);
+
+const newRunRequestSchema = z
+  .object({
+    env: idSchema,
+    algo: idSchema,
+    seed: z.unknown(),
+    totalSteps: z.unknown(),
+    hparams: z.record(z.string().max(100), z.unknown()),
+    name: z.string().max(200).optional(),
+  })
+  .strict();
+
+const forkRequestSchema = z
+  .object({
+    step: z.number().int().min(0),
+    hparams: z.record(z.string().max(100), hparamValueSchema),
+    totalSteps: z.number().int().positive().optional(),
+    name: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const labArgSchemas = {
+  catalog: z.tuple([]),
+  runDefaults: z.tuple([idSchema, idSchema]),
+  validateRun: z.tuple([newRunRequestSchema]),
+  createRun: z.tuple([newRunRequestSchema]),
+  listRuns: z.tuple([]),
+  getRun: z.tuple([runIdSchema]),
+  scene: z.tuple([idSchema]),
+  command: z.tuple([runIdSchema, trainerCommandSchema]),
+  forkRun: z.tuple([runIdSchema, forkRequestSchema]),
+} satisfies Record<LabMethod, z.ZodTuple>;

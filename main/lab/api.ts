@@ -1,0 +1,181 @@
+/**
+ * LabApi: the one contract between the UI and the Lab. The renderer, the Electron preload and the
+ * WebSocket server all speak it, and main validates every call's arguments (api-schemas.ts).
+ * Types only, plus the method list and a client builder: no runtime dependency, so the renderer
+ * and the sandboxed preload can import it.
+ */
+import type { HparamValue, Hparams } from '../config/run-config.ts';
+import type { MetricsRow, RunEvent, RunInfo } from '../store/run-store.ts';
+import type { Scene } from '../../sim/core/scene.ts';
+import type { TrainerCommand, TrainerMessage, TrajectoryMessage } from './protocol.ts';
+
+export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
+export type { RunStatus } from './protocol.ts';
+
+/** One hyperparameter as a form field, derived from the algorithm's zod schema. */
+export interface HparamField {
+  name: string;
+  description: string;
+  kind: 'number' | 'integer' | 'boolean' | 'string' | 'choice';
+  default: HparamValue;
+  /** null is a valid value (e.g. target_kl: off). */
+  nullable: boolean;
+  min?: number;
+  max?: number;
+  exclusiveMin?: number;
+  exclusiveMax?: number;
+  choices?: string[];
+  /** May change while the run trains. */
+  live: boolean;
+}
+
+export interface EnvEntry {
+  id: string;
+  description: string;
+  observationSize: number;
+  /** "3-d box" or "2 discrete". */
+  action: string;
+  dtSeconds: number;
+  maxEpisodeSteps: number;
+  rewardTerms: string[];
+}
+
+export interface AlgoEntry {
+  id: string;
+  title: string;
+  description: string;
+  fields: HparamField[];
+}
+
+export interface Catalog {
+  envs: EnvEntry[];
+  algos: AlgoEntry[];
+}
+
+/** Starting values for the New-run form. */
+export interface RunDefaults {
+  /** The preset's budget, else the CLI's default. */
+  totalSteps: number;
+  /** The algorithm's own defaults. */
+  hparams: Hparams;
+  /** The tuned preset for this env (over the defaults), if there is one. */
+  preset: { description: string; hparams: Hparams } | null;
+}
+
+/** What the New-run form sends; values are checked in main (a text field may send a string). */
+export interface NewRunRequest {
+  env: string;
+  algo: string;
+  seed: unknown;
+  totalSteps: unknown;
+  hparams: Record<string, unknown>;
+  name?: string;
+}
+
+/** `field` is `env`, `algo`, `seed`, `totalSteps`, `name` or `hparams.<name>`. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export type RunValidation = { ok: true } | { ok: false; issues: FieldIssue[] };
+
+/** A run as listed: its run.json, and whether a trainer of this Lab is running it now. */
+export interface RunSummary extends RunInfo {
+  live: boolean;
+}
+
+export interface RunDetail {
+  run: RunSummary;
+  metrics: MetricsRow[];
+  events: RunEvent[];
+  checkpoints: number[];
+  /** Hyperparameters that may change while the run trains. */
+  liveHparams: string[];
+  /** The values in force now: the config's, with every recorded live change applied. */
+  hparams: Hparams;
+  /** The latest episode this Lab has seen for the run, if any. */
+  trajectory: TrajectoryMessage | null;
+}
+
+export interface ForkRequest {
+  /** Checkpoint step to start from. */
+  step: number;
+  /** Live hyperparameters to change in the fork. */
+  hparams: Hparams;
+  /** A new budget (env steps); the parent's when absent. */
+  totalSteps?: number;
+  name?: string;
+}
+
+/** Pushed to every subscriber: a trainer's message, or a run that appeared or changed state. */
+export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary };
+
+/** The calls as the Lab implements them (main side, synchronous or not). */
+export interface LabCalls {
+  catalog(): Catalog;
+  runDefaults(env: string, algo: string): RunDefaults;
+  validateRun(request: NewRunRequest): RunValidation;
+  /** Creates the run and starts training it. */
+  createRun(request: NewRunRequest): RunSummary;
+  listRuns(): RunSummary[];
+  getRun(runId: string): RunDetail;
+  scene(envId: string): Scene;
+  command(runId: string, command: TrainerCommand): void;
+  forkRun(runId: string, request: ForkRequest): RunSummary;
+}
+
+export type LabMethod = keyof LabCalls;
+
+export const LAB_METHODS = [
+  'catalog',
+  'runDefaults',
+  'validateRun',
+  'createRun',
+  'listRuns',
+  'getRun',
+  'scene',
+  'command',
+  'forkRun',
+] as const satisfies readonly LabMethod[];
+
+/** The calls as a client sees them (always asynchronous), plus the event stream. */
+export type LabApi = {
+  [M in LabMethod]: (...args: Parameters<LabCalls[M]>) => Promise<Awaited<ReturnType<LabCalls[M]>>>;
+} & {
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: (event: LabEvent) => void): () => void;
+};
+
+/** A call's outcome on the wire: errors travel as messages, never as thrown objects. */
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** What a transport (Electron IPC, WebSocket) provides; `createLabClient` turns it into a LabApi. */
+export interface LabTransport {
+  call(method: LabMethod, args: unknown[]): Promise<CallResult>;
+  subscribe(listener: (event: LabEvent) => void): () => void;
+}
+
+/** WebSocket frames: client -> server calls, server -> client replies and pushed events. */
+export interface WireCall {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+export type WireServerFrame = ({ kind: 'reply'; id: number } & CallResult) | { kind: 'event'; event: LabEvent };
+
+export class LabError extends Error {
+  override name = 'LabError';
+}
+
+export function createLabClient(transport: LabTransport): LabApi {
+  const api = { subscribe: (listener: (event: LabEvent) => void) => transport.subscribe(listener) } as Record<string, unknown>;
+  for (const method of LAB_METHODS) {
+    api[method] = async (...args: unknown[]) => {
+      const result = await transport.call(method, args);
+      if (!result.ok) throw new LabError(result.error);
+      return result.value;
+    };
+  }
+  return api as LabApi;
+}

@@ -1,0 +1,18 @@
+/** Serve mode's TrainerLauncher: a Node child process with an IPC channel (`process.send`). */
+import { fork } from 'node:child_process';
+import { TRAINER_ENTRY, tailOf, tsxExecArgv, type TrainerLauncher } from './trainer-launcher.ts';
+
+export const forkTrainer: TrainerLauncher = (runDir) => {
+  const child = fork(TRAINER_ENTRY, [runDir], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const stderrTail = tailOf(child.stderr, process.stderr);
+  return {
+    send: (command) => {
+      // A command racing the process's exit is dropped; the exit tells the Lab what happened.
+      if (child.connected) child.send(command);
+    },
+    onMessage: (listener) => child.on('message', listener),
+    // 'close' comes after stderr has drained, so the tail is complete.
+    onExit: (listener) => child.on('close', (code, signal) => listener({ code, signal, stderrTail: stderrTail() })),
+    kill: () => child.kill('SIGKILL'),
+  };
+};

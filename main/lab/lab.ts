@@ -1,0 +1,240 @@
+/**
+ * The Lab: the run registry behind every UI (Electron main or `gaitlab serve`). It creates runs in
+ * the runs folder, starts one trainer process per active run, validates what trainers send and
+ * fans it out to subscribers, and forwards commands. A trainer that dies marks its run failed with
+ * the reason; nothing else is touched.
+ */
+import type { z } from 'zod';
+import { getAlgorithm, liveHparams } from '../algos/index.ts';
+import type { Hparams } from '../config/run-config.ts';
+import { RunStore, type RunHandle, type RunInfo } from '../store/run-store.ts';
+import type {
+  Catalog,
+  ForkRequest,
+  LabCalls,
+  LabEvent,
+  NewRunRequest,
+  RunDefaults,
+  RunDetail,
+  RunSummary,
+  RunValidation,
+  Scene,
+  TrajectoryMessage,
+} from './api.ts';
+import { buildCatalog } from './catalog.ts';
+import { forkRun } from './fork.ts';
+import { LatestThrottle } from './latest-throttle.ts';
+import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
+import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from './protocol.ts';
+import { envScene } from './scenes.ts';
+import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
+import { labVersions } from './versions.ts';
+
+export interface LabOptions {
+  runsDir: string;
+  launcher: TrainerLauncher;
+  /** Least time between two training episodes passed on for one run (default 1 s). */
+  trajectoryIntervalMs?: number;
+  /** How long `close` waits for trainers to stop and checkpoint before killing them (default 15 s). */
+  stopTimeoutMs?: number;
+}
+
+interface ActiveRun {
+  process: TrainerProcess;
+  /** The trainer reported finished, stopped or failed: its exit is expected. */
+  ended: boolean;
+  trajectories: LatestThrottle<TrajectoryMessage>;
+  exited: Promise<void>;
+}
+
+const ENDED = new Set(['finished', 'stopped', 'failed']);
+
+export class Lab implements LabCalls {
+  readonly store: RunStore;
+  private readonly launcher: TrainerLauncher;
+  private readonly trajectoryIntervalMs: number;
+  private readonly stopTimeoutMs: number;
+  private readonly active = new Map<string, ActiveRun>();
+  /** The newest episode seen per run, for a viewer opened later. */
+  private readonly latestTrajectory = new Map<string, TrajectoryMessage>();
+  private readonly listeners = new Set<(event: LabEvent) => void>();
+  private catalogCache: Catalog | null = null;
+
+  constructor(options: LabOptions) {
+    this.store = new RunStore(options.runsDir);
+    this.launcher = options.launcher;
+    this.trajectoryIntervalMs = options.trajectoryIntervalMs ?? 1000;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  }
+
+  catalog(): Catalog {
+    this.catalogCache ??= buildCatalog();
+    return this.catalogCache;
+  }
+
+  runDefaults(env: string, algo: string): RunDefaults {
+    return runDefaults(env, algo);
+  }
+
+  validateRun(request: NewRunRequest): RunValidation {
+    const issues = checkNewRun(request);
+    return issues.length === 0 ? { ok: true } : { ok: false, issues };
+  }
+
+  createRun(request: NewRunRequest): RunSummary {
+    const config = newRunConfig(request);
+    this.store.ensureWritable();
+    const run = this.store.createRun(config, { name: request.name || undefined, versions: labVersions() });
+    return this.start(run);
+  }
+
+  forkRun(runId: string, request: ForkRequest): RunSummary {
+    return this.start(forkRun(this.store, this.store.openRun(runId), request));
+  }
+
+  listRuns(): RunSummary[] {
+    return this.store.listRuns().map((info) => this.summary(info));
+  }
+
+  getRun(runId: string): RunDetail {
+    const run = this.store.openRun(runId);
+    const events = run.readEvents();
+    const hparams: Hparams = { ...run.info.config.hparams };
+    for (const event of events) if (event.type === 'hparams') Object.assign(hparams, event.values as Hparams);
+    return {
+      run: this.summary(run.info),
+      metrics: run.readMetrics(),
+      events,
+      checkpoints: run.listCheckpoints(),
+      liveHparams: this.liveHparamsOf(run.info),
+      hparams,
+      trajectory: this.latestTrajectory.get(runId) ?? null,
+    };
+  }
+
+  scene(envId: string): Scene {
+    return envScene(envId);
+  }
+
+  command(runId: string, command: TrainerCommand): void {
+    const active = this.active.get(runId);
+    if (!active) throw new Error(`run ${runId} is not training in this lab`);
+    if (command.type === 'set-hparams') this.checkLiveChange(runId, command.values);
+    active.process.send(command);
+  }
+
+  subscribe(listener: (event: LabEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Asks every trainer to stop (each checkpoints first); kills those still running after the timeout. */
+  async close(): Promise<void> {
+    const exits = [...this.active.values()].map(async (active) => {
+      active.process.send({ type: 'stop' });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.stopTimeoutMs)));
+      const exited = await Promise.race([active.exited.then(() => true), timeout]);
+      clearTimeout(timer);
+      if (!exited) active.process.kill();
+    });
+    await Promise.all(exits);
+  }
+
+  private start(run: RunHandle): RunSummary {
+    const runId = run.info.id;
+    const trainer = this.launcher(run.dir);
+    let exited!: () => void;
+    const active: ActiveRun = {
+      process: trainer,
+      ended: false,
+      trajectories: new LatestThrottle(this.trajectoryIntervalMs, (trajectory) => this.emitTrainer(runId, { type: 'trajectory', trajectory })),
+      exited: new Promise((resolve) => (exited = resolve)),
+    };
+    this.active.set(runId, active);
+    trainer.onMessage((raw) => this.onTrainerMessage(runId, active, raw));
+    trainer.onExit((exit) => {
+      this.onTrainerExit(run, active, exit);
+      exited();
+    });
+    const summary = this.summary(run.info);
+    this.emit({ type: 'run', run: summary });
+    return summary;
+  }
+
+  private onTrainerMessage(runId: string, active: ActiveRun, raw: unknown): void {
+    const parsed = trainerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      console.warn(`gaitlab: ignoring an invalid message from the trainer of ${runId}: ${parsed.error.message}`);
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'trajectory') {
+      this.latestTrajectory.set(runId, message.trajectory);
+      // Evaluations are asked for and always shown; training episodes are thinned out.
+      if (message.trajectory.deterministic) this.emitTrainer(runId, message);
+      else active.trajectories.push(message.trajectory);
+      return;
+    }
+    if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
+    this.emitTrainer(runId, message);
+    if (message.type === 'status') this.emitRunChanged(runId);
+  }
+
+  private onTrainerExit(run: RunHandle, active: ActiveRun, exit: TrainerExit): void {
+    const runId = run.info.id;
+    this.active.delete(runId);
+    active.trajectories.flush();
+    if (!active.ended) {
+      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+      const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
+      const error = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
+      // The trainer is gone, so the Lab may write the run now.
+      const failed = this.store.openRun(runId);
+      failed.updateInfo({ status: 'failed', error });
+      this.emitTrainer(runId, { type: 'status', status: 'failed', step: failed.info.summary?.step ?? 0, error });
+    }
+    this.emitRunChanged(runId);
+  }
+
+  private checkLiveChange(runId: string, values: Record<string, unknown>): void {
+    const algo = getAlgorithm(this.store.openRun(runId).info.config.algo);
+    const live = new Set(liveHparams(algo));
+    const problems = Object.entries(values).flatMap(([key, value]) => {
+      if (!live.has(key)) return [`${key} cannot change while the run trains`];
+      const result = (algo.hparamsSchema.shape[key] as z.ZodType).safeParse(value);
+      return result.success ? [] : [`${key}: ${result.error.issues[0]?.message}`];
+    });
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+
+  private liveHparamsOf(info: RunInfo): string[] {
+    try {
+      return liveHparams(getAlgorithm(info.config.algo));
+    } catch {
+      return []; // an algorithm this version no longer has: the run can still be viewed
+    }
+  }
+
+  private summary(info: RunInfo): RunSummary {
+    return { ...info, live: this.active.has(info.id) };
+  }
+
+  private emitRunChanged(runId: string): void {
+    this.emit({ type: 'run', run: this.summary(this.store.openRun(runId).info) });
+  }
+
+  private emitTrainer(runId: string, message: TrainerMessage): void {
+    this.emit({ type: 'trainer', runId, message });
+  }
+
+  private emit(event: LabEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.warn(`gaitlab: a Lab subscriber failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

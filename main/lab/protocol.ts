@@ -1,0 +1,69 @@
+/**
+ * Messages between the Lab (Electron main or `gaitlab serve`) and a trainer process (one per
+ * active run). Both directions are validated with these schemas: a trainer is another process,
+ * and the renderer's commands reach it through the Lab.
+ */
+import { z } from 'zod';
+import { hparamValueSchema } from '../config/run-config.ts';
+
+export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Lab -> trainer. */
+export const trainerCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('set-hparams'), values: z.record(z.string(), hparamValueSchema) }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('checkpoint') }),
+  z.object({ type: z.literal('evaluate') }),
+]);
+export type TrainerCommand = z.infer<typeof trainerCommandSchema>;
+
+/** An episode as drawn by the viewer: frames are packed (x, y, z, qx, qy, qz, qw) per body. */
+export interface TrajectoryMessage {
+  envId: string;
+  dtSeconds: number;
+  numBodies: number;
+  /** [steps + 1, numBodies * 7], the reset pose first. */
+  frames: number[];
+  /** [steps] */
+  rewards: number[];
+  /** Update index and env step at which the episode finished. */
+  update: number;
+  step: number;
+  episodeReturn: number;
+  deterministic: boolean;
+}
+
+/** Trainer -> Lab. */
+export type TrainerMessage =
+  | { type: 'started'; runId: string; backend: string; step: number }
+  | { type: 'status'; status: RunStatus; step: number; error?: string }
+  | { type: 'metrics'; row: Record<string, number | null> }
+  | { type: 'event'; event: { type: string; step: number; wallSeconds: number; [key: string]: unknown } }
+  | { type: 'trajectory'; trajectory: TrajectoryMessage }
+  | { type: 'checkpoint'; step: number };
+
+// Added by the Lab/UI side: the schema the Lab validates every trainer message with (the
+// TypeScript type above stays the source of truth; `satisfies` keeps the two in step).
+const trajectorySchema = z.object({
+  envId: z.string(),
+  dtSeconds: z.number().positive(),
+  numBodies: z.number().int().min(0),
+  frames: z.array(z.number()),
+  rewards: z.array(z.number()),
+  update: z.number().int().min(0),
+  step: z.number().int().min(0),
+  episodeReturn: z.number(),
+  deterministic: z.boolean(),
+});
+
+export const trainerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), runId: z.string(), backend: z.string(), step: z.number() }),
+  z.object({ type: z.literal('status'), status: z.enum(RUN_STATUSES), step: z.number(), error: z.string().optional() }),
+  z.object({ type: z.literal('metrics'), row: z.record(z.string(), z.number().nullable()) }),
+  z.object({ type: z.literal('event'), event: z.looseObject({ type: z.string(), step: z.number(), wallSeconds: z.number() }) }),
+  z.object({ type: z.literal('trajectory'), trajectory: trajectorySchema }),
+  z.object({ type: z.literal('checkpoint'), step: z.number() }),
+]) satisfies z.ZodType<TrainerMessage>;

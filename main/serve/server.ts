@@ -1,0 +1,89 @@
+/**
+ * Serve mode (`gaitlab serve`, and `npm start` without Electron): the built renderer and the LabApi
+ * over a WebSocket, on 127.0.0.1 only, behind a random per-start token (see access.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { Lab } from '../lab/lab.ts';
+import { forkTrainer } from '../lab/fork-launcher.ts';
+import type { TrainerLauncher } from '../lab/trainer-launcher.ts';
+import { Access } from './access.ts';
+import { attachLabSocket } from './lab-socket.ts';
+import { sendText, serveStatic } from './static-files.ts';
+
+export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
+
+export interface ServerOptions {
+  /** 0: any free port. */
+  port: number;
+  runsDir: string;
+  /** The built renderer (default renderer/dist). */
+  rendererDir?: string;
+  /** How trainers start (default: Node child processes). */
+  launcher?: TrainerLauncher;
+}
+
+export interface LabServer {
+  /** The address to open, token included. */
+  url: string;
+  port: number;
+  token: string;
+  lab: Lab;
+  /** Stops the trainers (each checkpoints), then the server. */
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+export async function startServer(options: ServerOptions): Promise<LabServer> {
+  const rendererDir = path.resolve(options.rendererDir ?? RENDERER_DIST);
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error(`the UI is not built (no ${path.join(rendererDir, 'index.html')}): run \`npm run build:renderer\``);
+  }
+  const lab = new Lab({ runsDir: options.runsDir, launcher: options.launcher ?? forkTrainer });
+  const http = createServer();
+  const port = await listen(http, options.port);
+  const access = new Access(port);
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+
+  http.on('request', (request, response) => {
+    if (!access.allowsRequest(request)) {
+      return sendText(response, 403, 'GaitLab: this address needs its token. Open the address `gaitlab serve` printed.');
+    }
+    serveStatic(rendererDir, request, response, { 'Set-Cookie': access.cookie() });
+  });
+  http.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://x').pathname !== '/lab' || !access.allowsSocket(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attachLabSocket(ws, lab));
+  });
+
+  return {
+    url: `http://${HOST}:${port}/?token=${access.token}`,
+    port,
+    token: access.token,
+    lab,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await lab.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Deterministic evaluation: the policy's mean action (arg-max for Discrete), observations
+ * normalized with the training statistics frozen, raw rewards. Gymnasium's time limits apply.
+ */
+import { makeEnv } from '../../sim/index.ts';
+import type { ActorCritic } from '../agent/actor-critic.ts';
+import type { NormalizeObservation } from '../../sim/index.ts';
+
+export interface EvaluationResult {
+  returns: number[];
+  lengths: number[];
+  returnMean: number;
+  returnStd: number;
+}
+
+export function evaluatePolicy(
+  agent: ActorCritic,
+  envId: string,
+  obsNorm: NormalizeObservation | null,
+  episodes: number,
+  seed: number,
+): EvaluationResult {
+  const env = makeEnv(envId);
+  const obs32 = new Float32Array(env.spec.observationSpace.size);
+  const action32 = new Float32Array(agent.actionSize);
+  const action = new Float64Array(agent.actionSize);
+  const space = env.spec.actionSpace;
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  for (let episode = 0; episode < episodes; episode++) {
+    let { obs } = env.reset({ seed: seed + episode });
+    let total = 0, length = 0;
+    for (;;) {
+      obs32.set(obsNorm ? obsNorm.normalize(obs) : obs);
+      agent.actDeterministic(obs32, 1, action32);
+      for (let k = 0; k < action.length; k++) {
+        action[k] = space.kind === 'box' ? Math.min(Math.max(action32[k], space.low[k]), space.high[k]) : action32[k];
+      }
+      const result = env.step(action);
+      total += result.reward;
+      length++;
+      obs = result.obs;
+      if (result.terminated || result.truncated) break;
+    }
+    returns.push(total);
+    lengths.push(length);
+  }
+  env.close();
+  const mean = returns.reduce((a, b) => a + b, 0) / episodes;
+  const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / episodes);
+  return { returns, lengths, returnMean: mean, returnStd: std };
+}

@@ -1,0 +1,88 @@
+/** The training loop end to end on real envs and real run folders. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunStore } from '../store/run-store.ts';
+import { buildRunConfig } from '../config/build-run-config.ts';
+import { Trainer } from './trainer.ts';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function store(): RunStore {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-trainer-'));
+  dirs.push(dir);
+  return new RunStore(dir);
+}
+
+const small = { num_steps: 128, num_minibatches: 4, update_epochs: 2, num_envs: 2 };
+
+function config(env: string, totalSteps: number, extra: Record<string, number | boolean> = {}) {
+  return buildRunConfig({ env, algo: 'ppo', seed: 5, totalSteps, hparams: { ...small, ...extra }, checkpointEveryUpdates: 2 });
+}
+
+const versions = { gaitlab: 'test', node: process.version };
+const comparable = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time_') && k !== 'wall_s' && k !== 'sps')));
+
+describe('Trainer', () => {
+  it('resumes from a checkpoint bit for bit', async () => {
+    const s = store();
+    const straight = s.createRun(config('Pendulum-v1', 1024), { versions });
+    const a = await Trainer.open(straight);
+    await a.train();
+    const finalParams = Float32Array.from(a.agent.actor.params);
+    a.dispose();
+
+    const interrupted = s.createRun(config('Pendulum-v1', 1024), { versions });
+    // Stop after the second update (a checkpoint is written on stop).
+    let updates = 0;
+    const stopAfterTwo = await Trainer.open(interrupted, (m) => {
+      if (m.type === 'metrics' && ++updates === 2) stopAfterTwo.command({ type: 'stop' });
+    });
+    expect(await stopAfterTwo.train()).toBe('stopped');
+    stopAfterTwo.dispose();
+    expect(interrupted.listCheckpoints()).toEqual([512]);
+
+    const resumed = await Trainer.open(s.openRun(interrupted.info.id));
+    expect(resumed.counters.step).toBe(512);
+    expect(await resumed.train()).toBe('finished');
+    expect(Array.from(resumed.agent.actor.params)).toEqual(Array.from(finalParams));
+    expect(comparable(s.openRun(interrupted.info.id).readMetrics())).toEqual(comparable(s.openRun(straight.info.id).readMetrics()));
+    resumed.dispose();
+  });
+
+  it('applies live hyperparameter changes at the next update and logs them', async () => {
+    const s = store();
+    const run = s.createRun(config('Pendulum-v1', 1024, { anneal_lr: false }), { versions });
+    let updates = 0;
+    const trainer = await Trainer.open(run, (m) => {
+      if (m.type === 'metrics' && ++updates === 1) trainer.command({ type: 'set-hparams', values: { learning_rate: 1e-3, clip_coef: 0.1 } });
+    });
+    await trainer.train();
+    trainer.dispose();
+    const rows = run.readMetrics();
+    expect(rows[0].learning_rate).toBeCloseTo(3e-4);
+    expect(rows[1].learning_rate).toBeCloseTo(1e-3);
+    const events = run.readEvents();
+    expect(events[0]).toMatchObject({ type: 'hparams', step: 256, values: { learning_rate: 1e-3, clip_coef: 0.1 }, previous: { learning_rate: 3e-4, clip_coef: 0.2 } });
+  });
+
+  it('refuses live changes to settings that cannot change mid-run, and bad values', async () => {
+    const s = store();
+    const trainer = await Trainer.open(s.createRun(config('Pendulum-v1', 512), { versions }));
+    expect(() => trainer.command({ type: 'set-hparams', values: { num_envs: 4 } })).toThrow(/cannot change num_envs while training/);
+    expect(() => trainer.command({ type: 'set-hparams', values: { learning_rate: -1 } })).toThrow(/learning_rate/);
+    trainer.dispose();
+  });
+
+  it('trains a discrete-action task', async () => {
+    const s = store();
+    const run = s.createRun(config('CartPole-v1', 512), { versions });
+    const trainer = await Trainer.open(run);
+    expect(await trainer.train()).toBe('finished');
+    trainer.dispose();
+    expect(run.readMetrics().at(-1)?.step).toBe(512);
+  });
+});

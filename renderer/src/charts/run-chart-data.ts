@@ -1,0 +1,60 @@
+/** Metrics rows and events of a run -> the series and annotations of its charts. */
+import type { MetricsRow, RunEvent } from '../../../main/lab/api.ts';
+import type { Annotation, ChartData, Series } from './line-chart.ts';
+import { PALETTE, RUN_CHARTS, seriesLabel } from './chart-specs.ts';
+import { formatNumber } from '../lib/format.ts';
+import { smooth } from './smoothing.ts';
+
+export type XAxis = 'steps' | 'wall';
+
+export const X_LABELS: Record<XAxis, string> = { steps: 'env steps', wall: 'wall time (s)' };
+
+export function xValue(axis: XAxis, row: MetricsRow): number {
+  return (axis === 'steps' ? row.step : row.wall_s) ?? Number.NaN;
+}
+
+/** The curve of one metric: raw (faint) under its smoothed version when smoothing is on. */
+export function metricSeries(label: string, color: string, values: (number | null)[], smoothing: number): Series[] {
+  if (smoothing <= 0) return [{ label, color, values }];
+  return [
+    { label: `${label} (raw)`, color, values, faint: true },
+    { label, color, values: smooth(values, smoothing) },
+  ];
+}
+
+/** Hyperparameter changes, pauses, forks and errors as chart annotations. */
+export function eventAnnotations(events: readonly RunEvent[], axis: XAxis): Annotation[] {
+  return events.flatMap((event) => {
+    const x = axis === 'steps' ? event.step : event.wallSeconds;
+    switch (event.type) {
+      case 'hparams':
+        return [{ x, label: Object.entries(event.values as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`).join(' ') }];
+      case 'fork':
+        return [{ x, label: 'fork' }];
+      case 'pause':
+        return [{ x, label: 'paused' }];
+      case 'error':
+        return [{ x, label: 'error' }];
+      default:
+        return [];
+    }
+  });
+}
+
+export interface RunChart {
+  id: string;
+  title: string;
+  hint?: string;
+  data: ChartData;
+}
+
+export function runCharts(metrics: readonly MetricsRow[], events: readonly RunEvent[], axis: XAxis, smoothing: number): RunChart[] {
+  const available = metrics.length > 0 ? Object.keys(metrics[metrics.length - 1]) : [];
+  const xs = metrics.map((row) => xValue(axis, row));
+  const annotations = eventAnnotations(events, axis);
+  return RUN_CHARTS.map((spec) => {
+    const keys = spec.keys(available);
+    const series = keys.flatMap((key, i) => metricSeries(seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), smoothing));
+    return { id: spec.id, title: spec.title, hint: spec.hint, data: { xs, series, annotations } };
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * The UI's state: the catalog, the run list and the runs whose data is loaded, all kept current
+ * by the Lab's event stream. Metric rows are plain arrays with a version counter (charts redraw on
+ * the counter), so thousands of rows never become reactive proxies.
+ */
+import type {
+  Catalog,
+  Hparams,
+  LabApi,
+  LabEvent,
+  MetricsRow,
+  RunDetail,
+  RunEvent,
+  RunSummary,
+  Scene,
+  TrainerMessage,
+  TrajectoryMessage,
+} from '../../../main/lab/api.ts';
+import { connectLab, type ConnectionState } from './lab-client.ts';
+
+export type View = { kind: 'new' } | { kind: 'run'; runId: string } | { kind: 'compare'; runIds: string[] };
+
+export class RunData {
+  summary = $state.raw<RunSummary>() as RunSummary;
+  readonly metrics: MetricsRow[];
+  events = $state.raw<RunEvent[]>([]);
+  checkpoints = $state.raw<number[]>([]);
+  hparams = $state.raw<Hparams>({});
+  readonly liveHparams: string[];
+  trajectory = $state.raw<TrajectoryMessage | null>(null);
+  /** Bumped whenever a metrics row arrives. */
+  version = $state(0);
+
+  constructor(detail: RunDetail) {
+    this.summary = detail.run;
+    this.metrics = detail.metrics;
+    this.events = detail.events;
+    this.checkpoints = detail.checkpoints;
+    this.hparams = detail.hparams;
+    this.liveHparams = detail.liveHparams;
+    this.trajectory = detail.trajectory;
+  }
+
+  apply(message: TrainerMessage): void {
+    switch (message.type) {
+      case 'metrics': {
+        // A row already read from disk (the event raced the initial load) is not added twice.
+        const last = this.metrics.at(-1);
+        if (last && (message.row.update ?? 0) <= (last.update ?? 0)) return;
+        this.metrics.push(message.row);
+        this.version++;
+        break;
+      }
+      case 'event': {
+        const event = message.event;
+        if (this.events.some((e) => e.type === event.type && e.step === event.step && e.wallSeconds === event.wallSeconds)) return;
+        this.events = [...this.events, event];
+        if (event.type === 'hparams') this.hparams = { ...this.hparams, ...(event.values as Hparams) };
+        break;
+      }
+      case 'checkpoint':
+        if (!this.checkpoints.includes(message.step)) this.checkpoints = [...this.checkpoints, message.step];
+        break;
+      case 'trajectory':
+        this.trajectory = message.trajectory;
+        break;
+    }
+  }
+}
+
+export class LabState {
+  readonly api: LabApi;
+  connection = $state<ConnectionState>('connecting');
+  catalog = $state.raw<Catalog | null>(null);
+  runs = $state.raw<RunSummary[]>([]);
+  view = $state.raw<View>({ kind: 'new' });
+  /** Runs chosen in the list for the compare view. */
+  compareIds = $state.raw<string[]>([]);
+  notice = $state<{ text: string; kind: 'error' | 'info' } | null>(null);
+  /** The newest metrics row of each run that trained while this page was open (for the list). */
+  latestRow = $state.raw<Record<string, MetricsRow>>({});
+  private readonly loaded = new Map<string, RunData>();
+  private readonly scenes = new Map<string, Promise<Scene>>();
+  /** Messages that arrive while a run's data is being fetched, applied once it is there. */
+  private readonly buffered = new Map<string, TrainerMessage[]>();
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    this.api = connectLab((state) => {
+      this.connection = state;
+      if (state === 'open') void this.refresh();
+    });
+    this.api.subscribe((event) => this.onEvent(event));
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.catalog ??= await this.api.catalog();
+      this.runs = await this.api.listRuns();
+    } catch (error) {
+      this.tell((error as Error).message);
+    }
+  }
+
+  /** The run's data, fetched once and then kept current. */
+  async load(runId: string): Promise<RunData> {
+    const known = this.loaded.get(runId);
+    if (known) return known;
+    this.buffered.set(runId, []);
+    try {
+      const data = new RunData(await this.api.getRun(runId));
+      for (const message of this.buffered.get(runId) ?? []) data.apply(message);
+      this.loaded.set(runId, data);
+      return data;
+    } finally {
+      this.buffered.delete(runId);
+    }
+  }
+
+  /** The env's scene, fetched once. */
+  scene(envId: string): Promise<Scene> {
+    let scene = this.scenes.get(envId);
+    if (!scene) {
+      scene = this.api.scene(envId);
+      this.scenes.set(envId, scene);
+      scene.catch(() => this.scenes.delete(envId));
+    }
+    return scene;
+  }
+
+  show(view: View): void {
+    this.view = view;
+  }
+
+  tell(text: string, kind: 'error' | 'info' = 'error'): void {
+    this.notice = { text, kind };
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = null), kind === 'error' ? 8000 : 3500);
+  }
+
+  private onEvent(event: LabEvent): void {
+    if (event.type === 'run') {
+      const others = this.runs.filter((run) => run.id !== event.run.id);
+      const known = others.length < this.runs.length;
+      this.runs = known ? this.runs.map((run) => (run.id === event.run.id ? event.run : run)) : [event.run, ...others];
+      const data = this.loaded.get(event.run.id);
+      if (data) data.summary = event.run;
+      return;
+    }
+    if (event.message.type === 'metrics') this.latestRow = { ...this.latestRow, [event.runId]: event.message.row };
+    this.buffered.get(event.runId)?.push(event.message);
+    this.loaded.get(event.runId)?.apply(event.message);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Vector environments: N envs stepped together with auto-reset (Gymnasium's "next step" is the
+ * first of a new episode), the final observation of an ended episode kept for bootstrapping,
+ * and per-episode return/length statistics in raw reward units.
+ */
+import type { Env, EnvSnapshot, EnvSpec } from './env.ts';
+import type { Frame, Scene } from './scene.ts';
+import { actionSize } from './spaces.ts';
+
+export interface EpisodeRecord {
+  envIndex: number;
+  return: number;
+  length: number;
+  /** Per-term sums over the episode (empty when the env reports no terms). */
+  rewardTerms: Record<string, number>;
+}
+
+export interface VecStepResult {
+  /** [numEnvs * obsSize]; an env whose episode ended shows the first obs of its next episode. */
+  obs: Float64Array;
+  /** [numEnvs] */
+  rewards: Float64Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+  /** [numEnvs] the last observation of an episode that ended this step, else null. */
+  finalObs: (Float64Array | null)[];
+  /** Episodes completed during this step. */
+  episodes: EpisodeRecord[];
+}
+
+export interface VecEnv {
+  readonly spec: EnvSpec;
+  readonly numEnvs: number;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  readonly scene: Scene;
+  /** Env i is seeded with seed + i. */
+  reset(seed?: number): Float64Array;
+  step(actions: Float64Array): VecStepResult;
+  /** Body poses of env `index` now (for recording what env 0 does). */
+  frame(index: number, out?: Frame): Frame;
+  saveState(): EnvSnapshot;
+  loadState(snapshot: EnvSnapshot): void;
+  close(): void;
+}
+
+/** N envs in this thread. */
+export class SyncVecEnv implements VecEnv {
+  readonly spec: EnvSpec;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  private readonly envs: Env[];
+  private readonly result: VecStepResult;
+  private readonly episodeReturns: Float64Array;
+  private readonly episodeLengths: Int32Array;
+  private readonly episodeTerms: Record<string, number>[];
+
+  constructor(
+    readonly numEnvs: number,
+    factory: (index: number) => Env,
+  ) {
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new Error(`numEnvs must be a positive integer, got ${numEnvs}`);
+    this.envs = Array.from({ length: numEnvs }, (_, i) => factory(i));
+    this.spec = this.envs[0].spec;
+    this.obsSize = this.spec.observationSpace.size;
+    this.actionSize = actionSize(this.spec.actionSpace);
+    this.result = {
+      obs: new Float64Array(numEnvs * this.obsSize),
+      rewards: new Float64Array(numEnvs),
+      terminated: new Uint8Array(numEnvs),
+      truncated: new Uint8Array(numEnvs),
+      finalObs: new Array(numEnvs).fill(null),
+      episodes: [],
+    };
+    this.episodeReturns = new Float64Array(numEnvs);
+    this.episodeLengths = new Int32Array(numEnvs);
+    this.episodeTerms = Array.from({ length: numEnvs }, () => ({}));
+  }
+
+  get scene(): Scene {
+    return this.envs[0].scene;
+  }
+
+  reset(seed?: number): Float64Array {
+    this.envs.forEach((env, i) => {
+      this.result.obs.set(env.reset(seed === undefined ? {} : { seed: seed + i }).obs, i * this.obsSize);
+    });
+    this.episodeReturns.fill(0);
+    this.episodeLengths.fill(0);
+    this.episodeTerms.forEach((t) => Object.keys(t).forEach((k) => delete t[k]));
+    return this.result.obs;
+  }
+
+  step(actions: Float64Array): VecStepResult {
+    const r = this.result;
+    r.episodes = [];
+    for (let i = 0; i < this.numEnvs; i++) {
+      const step = this.envs[i].step(actions.subarray(i * this.actionSize, (i + 1) * this.actionSize));
+      r.rewards[i] = step.reward;
+      r.terminated[i] = step.terminated ? 1 : 0;
+      r.truncated[i] = step.truncated ? 1 : 0;
+      this.episodeReturns[i] += step.reward;
+      this.episodeLengths[i]++;
+      const terms = this.episodeTerms[i];
+      for (const [name, value] of Object.entries(step.info.rewardTerms ?? {})) terms[name] = (terms[name] ?? 0) + value;
+      if (step.terminated || step.truncated) {
+        r.finalObs[i] = step.obs;
+        r.episodes.push({ envIndex: i, return: this.episodeReturns[i], length: this.episodeLengths[i], rewardTerms: { ...terms } });
+        this.episodeReturns[i] = 0;
+        this.episodeLengths[i] = 0;
+        for (const k of Object.keys(terms)) delete terms[k];
+        r.obs.set(this.envs[i].reset().obs, i * this.obsSize);
+      } else {
+        r.finalObs[i] = null;
+        r.obs.set(step.obs, i * this.obsSize);
+      }
+    }
+    return r;
+  }
+
+  frame(index: number, out?: Frame): Frame {
+    return this.envs[index].frame(out);
+  }
+
+  saveState(): EnvSnapshot {
+    return {
+      envs: this.envs.map((e) => e.saveState()),
+      obs: Array.from(this.result.obs),
+      episodeReturns: Array.from(this.episodeReturns),
+      episodeLengths: Array.from(this.episodeLengths),
+      episodeTerms: this.episodeTerms.map((t) => ({ ...t })),
+    };
+  }
+
+  loadState(snapshot: EnvSnapshot): void {
+    const envs = snapshot.envs as EnvSnapshot[];
+    if (envs.length !== this.numEnvs) throw new Error(`snapshot has ${envs.length} envs, this vector env has ${this.numEnvs}`);
+    envs.forEach((s, i) => this.envs[i].loadState(s));
+    this.result.obs.set(snapshot.obs as number[]);
+    this.episodeReturns.set(snapshot.episodeReturns as number[]);
+    this.episodeLengths.set(snapshot.episodeLengths as number[]);
+    (snapshot.episodeTerms as Record<string, number>[]).forEach((t, i) => (this.episodeTerms[i] = { ...t }));
+  }
+
+  close(): void {
+    for (const env of this.envs) env.close();
+  }
+}

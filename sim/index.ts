@@ -1,0 +1,12 @@
+/** The simulation layer's public surface: env contract, spaces, RNG, wrappers, vector envs, registry. */
+export * from './core/spaces.ts';
+export * from './core/env.ts';
+export * from './core/scene.ts';
+export { Rng } from './core/rng.ts';
+export { TimeLimit } from './core/time-limit.ts';
+export { SyncVecEnv, type VecEnv, type VecStepResult, type EpisodeRecord } from './core/vec-env.ts';
+export { NormalizeObservation, NormalizeReward, RunningMeanStd, type ObsNormStats, type RewardNormStats } from './core/normalize.ts';
+export { makeEnv, listEnvs, registerEnv, type MakeEnvOptions } from './core/registry.ts';
+import { registerClassicEnvs } from './classic/index.ts';
+
+registerClassicEnvs();
