@@ -1,7 +1,8 @@
 /** A2C: SB3's defaults, RMSprop, one step per rollout on the advantages. */
 import { describe, expect, it } from 'vitest';
 import { a2c, a2cHparams } from './a2c.ts';
-import { syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
+import { Rng } from '../../sim/index.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 7e-4 };
 
@@ -14,7 +15,7 @@ describe('a2c', () => {
 
   it('takes one RMSprop step per rollout, on -mean(A · log π)', async () => {
     const agent = await syntheticAgent({ seed: 5 });
-    const algo = a2c.create(agent, a2cHparams.parse({}), testRng(5));
+    const algo = a2c.create(agent, a2cHparams.parse({}), Rng.fromSeed(5));
     const batch = syntheticBatch(agent, 5, 5, 8);
     const actorBefore = agent.actor.params.slice();
     const stats = algo.update(batch, context);
@@ -30,7 +31,7 @@ describe('a2c', () => {
 
   it('can use Adam instead', async () => {
     const agent = await syntheticAgent({ seed: 6 });
-    const algo = a2c.create(agent, a2cHparams.parse({ optimizer: 'adam' }), testRng(6));
+    const algo = a2c.create(agent, a2cHparams.parse({ optimizer: 'adam' }), Rng.fromSeed(6));
     algo.update(syntheticBatch(agent, 6), context);
     expect(Object.keys(algo.saveState().arrays)).toContain('exp_avg_sq/0');
   });

@@ -1,26 +1,13 @@
 /**
- * Test helpers for the algorithms: a small seeded agent, a deterministic stand-in for the sim's Rng,
- * and a synthetic rollout batch collected by that agent (so the batch's log-probs and values are
- * exactly what the current policy gives, as after a real rollout).
+ * Test helpers for the algorithms: a small seeded agent, and a synthetic rollout batch collected by
+ * that agent (so the batch's log-probs and values are exactly what the current policy gives, as
+ * after a real rollout).
  */
 import { ActorCritic } from '../agent/actor-critic.ts';
 import { selectBackend, type BackendRequest } from '../rl/nn/backend.ts';
-import { uniformBox } from '../../sim/core/spaces.ts';
-import type { Space } from '../../sim/core/spaces.ts';
-import type { Rng } from '../../sim/index.ts';
+import { Rng, uniformBox, type Space } from '../../sim/index.ts';
 import type { RolloutBatch } from './algorithm.ts';
 import { randomArray, seededUniform } from '../rl/test-support.ts';
-
-/** The parts of the sim's Rng the algorithms and ActorCritic use, from a seeded uniform source. */
-export function testRng(seed: number): Rng {
-  const uniform = seededUniform(seed);
-  const fake = {
-    uniform,
-    int: (n: number) => Math.floor(uniform() * n),
-    normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
-  };
-  return fake as unknown as Rng;
-}
 
 export interface SyntheticOptions {
   seed: number;
@@ -68,7 +55,7 @@ export function syntheticBatch(agent: ActorCritic, seed: number, numSteps = 32, 
   const obs = randomArray(rows * obsSize, uniform, 2);
   const actions = new Float32Array(rows * agent.actionSize);
   const logProbs = new Float32Array(rows), values = new Float32Array(rows);
-  agent.act(obs, rows, testRng(seed + 2000), actions, logProbs, values);
+  agent.act(obs, rows, Rng.fromSeed(seed + 2000), actions, logProbs, values);
   const advantages = randomArray(rows, uniform, 1.5);
   return {
     numSteps,

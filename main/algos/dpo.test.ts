@@ -4,8 +4,9 @@ import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { dpo, dpoHparams, dpoObjective } from './dpo.ts';
 import { ratioLoss, type PolicyTermResult } from './ratio-objective.ts';
 import type { LossGradients, Minibatch } from './minibatch.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference, seededUniform } from '../rl/test-support.ts';
+import { Rng } from '../../sim/index.ts';
 
 const term = dpoObjective(2, 0.6);
 /** drift = loss + ρÂ, since the term's loss is -(ρÂ - drift). */
@@ -113,7 +114,7 @@ describe('dpo algorithm', () => {
   it('updates the networks and reports the drifting fraction', async () => {
     const agent = await syntheticAgent({ seed: 2 });
     const before = snapshotParams(agent);
-    const algo = dpo.create(agent, dpoHparams.parse({ num_minibatches: 4, update_epochs: 3 }), testRng(1));
+    const algo = dpo.create(agent, dpoHparams.parse({ num_minibatches: 4, update_epochs: 3 }), Rng.fromSeed(1));
     const stats = algo.update(syntheticBatch(agent, 2), { update: 1, totalUpdates: 1, learningRate: 1e-3 });
     expect(stats.drift_fraction).toBeGreaterThan(0);
     expect(stats.clip_fraction).toBeUndefined();

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { mdpo, mdpoHparams, mdpoLoss, mdpoStepSize } from './mdpo.ts';
 import { OldPolicy } from './old-policy.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference } from '../rl/test-support.ts';
+import { Rng } from '../../sim/index.ts';
 
 describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
   it('runs from 1 at the first update to 1/K at the last, linearly', () => {
@@ -53,7 +54,7 @@ describe('MDPO loss', () => {
 describe('mdpo algorithm', () => {
   it('takes sgd_steps policy steps, weights the KL by 1/t_k, and fits the critic', async () => {
     const agent = await syntheticAgent({ seed: 4 });
-    const algo = mdpo.create(agent, mdpoHparams.parse({ sgd_steps: 3, num_minibatches: 4, critic_epochs: 2 }), testRng(4));
+    const algo = mdpo.create(agent, mdpoHparams.parse({ sgd_steps: 3, num_minibatches: 4, critic_epochs: 2 }), Rng.fromSeed(4));
     const batch = syntheticBatch(agent, 4);
     const before = snapshotParams(agent);
     const stats = algo.update(batch, { update: 3, totalUpdates: 4, learningRate: 1e-2 });
@@ -65,7 +66,7 @@ describe('mdpo algorithm', () => {
     const state = algo.saveState();
     expect(state.scalars['policy/step']).toBe(3);
     expect(state.scalars['critic/step']).toBe(8);
-    const other = mdpo.create(agent, mdpoHparams.parse({}), testRng(4));
+    const other = mdpo.create(agent, mdpoHparams.parse({}), Rng.fromSeed(4));
     other.loadState(state);
     expect(other.saveState()).toEqual(state);
   });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { reinforce, reinforceHparams } from './reinforce.ts';
 import { computeGae } from '../rl/gae.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
-import { syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import type { RolloutBatch } from './algorithm.ts';
+import { Rng } from '../../sim/index.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -41,7 +42,7 @@ describe('reinforce', () => {
   for (const baseline of [false, true]) {
     it(`weights log-probs by ${baseline ? 'G - V (advantages)' : 'the return G'}, in one step`, async () => {
       const agent = await syntheticAgent({ seed: 3 });
-      const algo = reinforce.create(agent, reinforceHparams.parse({ baseline }), testRng(3));
+      const algo = reinforce.create(agent, reinforceHparams.parse({ baseline }), Rng.fromSeed(3));
       const batch = syntheticBatch(agent, 3);
       const stats = algo.update(batch, context);
       expect(stats.policy_loss).toBeCloseTo(expectedPolicyLoss(batch, baseline ? batch.advantages : batch.returns), 5);
@@ -51,7 +52,7 @@ describe('reinforce', () => {
 
   it('standardizes the weights when norm_adv is on', async () => {
     const agent = await syntheticAgent({ seed: 4 });
-    const algo = reinforce.create(agent, reinforceHparams.parse({ norm_adv: true }), testRng(4));
+    const algo = reinforce.create(agent, reinforceHparams.parse({ norm_adv: true }), Rng.fromSeed(4));
     const batch = syntheticBatch(agent, 4);
     const weights = batch.returns.slice();
     normalizeAdvantages(weights);

@@ -5,8 +5,9 @@ import { trpo, trpoHparams } from './trpo.ts';
 import { OldPolicy, klFromOld, mean } from './old-policy.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { RolloutBatch } from './algorithm.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
+import { Rng } from '../../sim/index.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -43,7 +44,7 @@ describe('TRPO policy step', () => {
       let backtracked = 0;
       for (let seed = 1; seed <= 4; seed++) {
         const agent = await syntheticAgent({ seed, actionSpace: c.space, actorScale: c.actorScale });
-        const algo = trpo.create(agent, trpoHparams.parse({ max_kl: c.maxKl, cg_damping: c.damping, critic_epochs: 1 }), testRng(seed));
+        const algo = trpo.create(agent, trpoHparams.parse({ max_kl: c.maxKl, cg_damping: c.damping, critic_epochs: 1 }), Rng.fromSeed(seed));
         const batch = syntheticBatch(agent, seed, 32, 2);
         const before = new OldPolicy(agent);
         before.capture(batch.obs, 64);
@@ -67,7 +68,7 @@ describe('TRPO policy step', () => {
   it('takes the full step, near max_kl, where the quadratic model of the KL holds', async () => {
     for (let seed = 1; seed <= 4; seed++) {
       const agent = await syntheticAgent({ seed });
-      const algo = trpo.create(agent, trpoHparams.parse({ max_kl: 0.001 }), testRng(seed));
+      const algo = trpo.create(agent, trpoHparams.parse({ max_kl: 0.001 }), Rng.fromSeed(seed));
       const stats = algo.update(syntheticBatch(agent, seed), context);
       expect(stats.line_search_steps).toBe(1);
       // Damping (F + 0.1 I) makes the step a little shorter than the undamped model's.
@@ -80,7 +81,7 @@ describe('TRPO policy step', () => {
 
   it('keeps the policy when no candidate step is accepted (zero advantages)', async () => {
     const agent = await syntheticAgent({ seed: 4 });
-    const algo = trpo.create(agent, trpoHparams.parse({}), testRng(4));
+    const algo = trpo.create(agent, trpoHparams.parse({}), Rng.fromSeed(4));
     const batch = syntheticBatch(agent, 4);
     batch.advantages.fill(0);
     const actorBefore = agent.actor.params.slice(), logStdBefore = agent.logStd.slice();
@@ -92,7 +93,7 @@ describe('TRPO policy step', () => {
 
   it('fits the critic by itself and restores its optimizer state', async () => {
     const agent = await syntheticAgent({ seed: 3 });
-    const algo = trpo.create(agent, trpoHparams.parse({ num_minibatches: 4, critic_epochs: 5 }), testRng(3));
+    const algo = trpo.create(agent, trpoHparams.parse({ num_minibatches: 4, critic_epochs: 5 }), Rng.fromSeed(3));
     const batch = syntheticBatch(agent, 3);
     const first = algo.update(batch, context);
     const second = algo.update(batch, context);
@@ -101,7 +102,7 @@ describe('TRPO policy step', () => {
     expect(state.scalars.step).toBe(40);
     const criticBefore = snapshotParams(agent)[1];
     expect(criticBefore.length).toBe(agent.critic.params.length);
-    const other = trpo.create(agent, trpoHparams.parse({}), testRng(3));
+    const other = trpo.create(agent, trpoHparams.parse({}), Rng.fromSeed(3));
     other.loadState(state);
     expect(other.saveState()).toEqual(state);
   });

@@ -4,8 +4,9 @@ import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { MIN_MULTIPLIER, VmpoScratch, selectTopHalf, temperatureLoss, vmpo, vmpoHparams, vmpoKlBackward, vmpoLoss } from './vmpo.ts';
 import { OldPolicy, klFromOld, mean } from './old-policy.ts';
 import type { LossGradients, Minibatch } from './minibatch.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch, testRng } from './algo-test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference } from '../rl/test-support.ts';
+import { Rng } from '../../sim/index.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -125,7 +126,7 @@ describe('vmpo algorithm', () => {
       const batch = syntheticBatch(agent, 5);
       const before = new OldPolicy(agent);
       before.capture(batch.obs, 64);
-      const algo = vmpo.create(agent, vmpoHparams.parse({ num_minibatches: 4, update_epochs: 2 }), testRng(5));
+      const algo = vmpo.create(agent, vmpoHparams.parse({ num_minibatches: 4, update_epochs: 2 }), Rng.fromSeed(5));
       const stats = algo.update(batch, context);
       expect(stats.kl_mu).toBeGreaterThan(0);
       if (name === 'Gaussian') expect(stats.kl_sigma).toBeGreaterThan(0);
@@ -143,7 +144,7 @@ describe('vmpo algorithm', () => {
     const agent = await syntheticAgent({ seed: 6 });
     // Large epsilons push every multiplier down; a large step size gets them below zero fast.
     const hp = vmpoHparams.parse({ num_minibatches: 4, update_epochs: 3, eps_eta: 10, eps_mu: 10, eps_sigma: 10 });
-    const algo = vmpo.create(agent, hp, testRng(6));
+    const algo = vmpo.create(agent, hp, Rng.fromSeed(6));
     const stats = algo.update(syntheticBatch(agent, 6), { ...context, learningRate: 0.4 });
     for (const key of ['eta', 'alpha_mu', 'alpha_sigma']) expect(stats[key]).toBe(Math.fround(MIN_MULTIPLIER));
     expect(snapshotParams(agent).every((p) => p.every(Number.isFinite))).toBe(true);
@@ -151,11 +152,11 @@ describe('vmpo algorithm', () => {
 
   it('saves and restores its multipliers with the optimizer state', async () => {
     const agent = await syntheticAgent({ seed: 7 });
-    const algo = vmpo.create(agent, vmpoHparams.parse({ num_minibatches: 2, update_epochs: 1 }), testRng(7));
+    const algo = vmpo.create(agent, vmpoHparams.parse({ num_minibatches: 2, update_epochs: 1 }), Rng.fromSeed(7));
     const stats = algo.update(syntheticBatch(agent, 7), context);
     const state = algo.saveState();
     expect(Array.from(state.arrays.multipliers)).toEqual([stats.eta, stats.alpha_mu, stats.alpha_sigma]);
-    const other = vmpo.create(agent, vmpoHparams.parse({}), testRng(7));
+    const other = vmpo.create(agent, vmpoHparams.parse({}), Rng.fromSeed(7));
     other.loadState(state);
     expect(other.saveState()).toEqual(state);
     expect(() => other.loadState({ scalars: state.scalars, arrays: { ...state.arrays, multipliers: new Float32Array(2) } })).toThrow('3 multipliers');

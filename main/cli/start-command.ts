@@ -4,6 +4,7 @@
  * there is one. `gaitlab serve` is the second half alone.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,9 @@ export function findElectron(): { binary: string } | { missing: string } {
   try {
     // The electron package's main export is the path of its downloaded binary; it throws without one.
     const binary = require('electron') as unknown;
-    return typeof binary === 'string' ? { binary } : { missing: 'the electron package did not export a binary path' };
+    if (typeof binary !== 'string') return { missing: 'the electron package did not export a binary path' };
+    // A half-finished download leaves the path file without the binary.
+    return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}` };
   } catch (error) {
     return { missing: (error as Error).message.split('\n')[0] };
   }

@@ -8,7 +8,7 @@ export const forkTrainer: TrainerLauncher = (runDir) => {
   return {
     send: (command) => {
       // A command racing the process's exit is dropped; the exit tells the Lab what happened.
-      if (child.connected) child.send(command);
+      if (child.connected) child.send(command, () => {});
     },
     onMessage: (listener) => child.on('message', listener),
     // 'close' comes after stderr has drained, so the tail is complete.

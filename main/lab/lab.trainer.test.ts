@@ -55,7 +55,8 @@ describe('Lab with real trainers', () => {
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((row) => row.learning_rate === 1e-4)).toBe(true);
     expect(detail.hparams.learning_rate).toBe(1e-4);
-    expect(detail.run).toMatchObject({ status: 'finished', live: false });
+    await lab.close();
+    expect(lab.getRun(run.id).run).toMatchObject({ status: 'finished', live: false });
   });
 
   it('marks a run whose trainer is killed as failed and keeps the other one training', async () => {
@@ -77,5 +78,6 @@ describe('Lab with real trainers', () => {
     expect(lab.store.openRun(doomed.id).info).toMatchObject({ status: 'failed', error: 'the trainer was killed (SIGKILL)' });
     await waitFor(lab, status(survivor.id, 'finished'));
     expect(lab.store.openRun(survivor.id).info.status).toBe('finished');
+    await lab.close();
   });
 });

@@ -189,12 +189,21 @@ export class Lab implements LabCalls {
       const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
       const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
       const error = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
-      // The trainer is gone, so the Lab may write the run now.
-      const failed = this.store.openRun(runId);
-      failed.updateInfo({ status: 'failed', error });
-      this.emitTrainer(runId, { type: 'status', status: 'failed', step: failed.info.summary?.step ?? 0, error });
+      this.emitTrainer(runId, { type: 'status', status: 'failed', step: this.markFailed(runId, error), error });
     }
     this.emitRunChanged(runId);
+  }
+
+  /** The trainer is gone, so the Lab may write the run now. Returns the run's last known step. */
+  private markFailed(runId: string, error: string): number {
+    try {
+      const run = this.store.openRun(runId);
+      run.updateInfo({ status: 'failed', error });
+      return run.info.summary?.step ?? run.readMetrics().at(-1)?.step ?? 0;
+    } catch (problem) {
+      console.warn(`gaitlab: cannot mark run ${runId} failed (${error}): ${(problem as Error).message}`);
+      return 0;
+    }
   }
 
   private checkLiveChange(runId: string, values: Record<string, unknown>): void {
@@ -221,7 +230,15 @@ export class Lab implements LabCalls {
   }
 
   private emitRunChanged(runId: string): void {
-    this.emit({ type: 'run', run: this.summary(this.store.openRun(runId).info) });
+    let info: RunInfo;
+    try {
+      info = this.store.openRun(runId).info;
+    } catch (error) {
+      // The folder was deleted or damaged under us: nothing left to show for the run.
+      console.warn(`gaitlab: ${(error as Error).message}`);
+      return;
+    }
+    this.emit({ type: 'run', run: this.summary(info) });
   }
 
   private emitTrainer(runId: string, message: TrainerMessage): void {

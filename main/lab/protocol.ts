@@ -25,7 +25,7 @@ export interface TrajectoryMessage {
   envId: string;
   dtSeconds: number;
   numBodies: number;
-  /** [steps + 1, numBodies * 7], the reset pose first. */
+  /** [steps, numBodies * 7]: the pose each step's action was taken from, the reset pose first. */
   frames: number[];
   /** [steps] */
   rewards: number[];

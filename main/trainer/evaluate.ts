@@ -19,6 +19,8 @@ export function evaluatePolicy(
   obsNorm: NormalizeObservation | null,
   episodes: number,
   seed: number,
+  /** Sees each step's starting pose and its reward (for recording an episode). */
+  onStep?: (frame: Float32Array, reward: number) => void,
 ): EvaluationResult {
   const env = makeEnv(envId);
   const obs32 = new Float32Array(env.spec.observationSpace.size);
@@ -36,7 +38,9 @@ export function evaluatePolicy(
       for (let k = 0; k < action.length; k++) {
         action[k] = space.kind === 'box' ? Math.min(Math.max(action32[k], space.low[k]), space.high[k]) : action32[k];
       }
+      const frame = onStep ? env.frame() : null;
       const result = env.step(action);
+      if (frame) onStep?.(frame, result.reward);
       total += result.reward;
       length++;
       obs = result.obs;

@@ -3,7 +3,7 @@
  * Stores the unclipped sampled action (its log-prob is what the policy gradient needs) and sends
  * the action clipped to the Box to the env. Time-limit truncation bootstraps from V(final obs).
  */
-import type { VecEnv, EpisodeRecord, BoxSpace } from '../../sim/index.ts';
+import type { VecEnv, VecStepResult, EpisodeRecord, BoxSpace } from '../../sim/index.ts';
 import type { Rng } from '../../sim/index.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { RolloutBatch } from '../algos/algorithm.ts';
@@ -15,7 +15,7 @@ export interface RolloutTimings {
 }
 
 /** Called after every vector step, for recording env 0's episode. */
-export type StepObserver = (envStep: { rewards: Float64Array; terminated: Uint8Array; truncated: Uint8Array }) => void;
+export type StepObserver = (result: VecStepResult) => void;
 
 export class RolloutCollector {
   readonly batch: RolloutBatch;

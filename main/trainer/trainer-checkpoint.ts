@@ -68,6 +68,10 @@ export function restoreCheckpoint(
 ): { counters: TrainerCounters; hparams: Record<string, unknown>; episodes: TrainerState['episodes'] } {
   const { state, arrays } = run.loadCheckpoint(step);
   const saved = state as TrainerState;
+  const missing = (['counters', 'hparams', 'rng', 'optimizer', 'envs', 'episodes'] as const).filter((k) => saved?.[k] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`checkpoint ${step} of run ${run.info.id} lacks ${missing.join(', ')}: it was written by another version of GaitLab`);
+  }
   parts.agent.importParams(arrays);
   const optimizerArrays: Record<string, Float32Array | Float64Array> = {};
   for (const [name, array] of Object.entries(arrays)) {

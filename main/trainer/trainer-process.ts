@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const run = new RunStore(path.dirname(path.resolve(runDir))).openRun(path.resolve(runDir));
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => channel.send(message));
+    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true });
   } catch (error) {
     fail(run, channel, error);
     return;

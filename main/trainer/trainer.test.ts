@@ -86,3 +86,33 @@ describe('Trainer', () => {
     expect(run.readMetrics().at(-1)?.step).toBe(512);
   });
 });
+
+describe('Trainer for the viewer', () => {
+  it('sends env 0 episodes and a deterministic evaluation episode on request', async () => {
+    const s = store();
+    const run = s.createRun(config('Pendulum-v1', 1024), { versions });
+    const trajectories: { frames: number[]; rewards: number[]; numBodies: number; deterministic: boolean; episodeReturn: number }[] = [];
+    let updates = 0;
+    const trainer = await Trainer.open(
+      run,
+      (m) => {
+        if (m.type === 'trajectory') trajectories.push(m.trajectory);
+        if (m.type === 'metrics' && ++updates === 1) trainer.command({ type: 'evaluate' });
+      },
+      { recordEpisodes: true },
+    );
+    await trainer.train();
+    trainer.dispose();
+    const training = trajectories.find((t) => !t.deterministic);
+    const evaluation = trajectories.find((t) => t.deterministic);
+    for (const t of [training, evaluation]) {
+      expect(t).toBeDefined();
+      expect(t!.rewards).toHaveLength(200);
+      expect(t!.frames).toHaveLength(200 * t!.numBodies * 7);
+      expect(t!.episodeReturn).toBeCloseTo(t!.rewards.reduce((a, b) => a + b, 0), 6);
+      // Raw Pendulum rewards lie in [-16.27, 0], not in normalized units.
+      expect(Math.min(...t!.rewards)).toBeGreaterThanOrEqual(-16.3);
+    }
+    expect(run.readEvents().some((e) => e.type === 'evaluation')).toBe(true);
+  });
+});

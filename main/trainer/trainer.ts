@@ -16,6 +16,7 @@ import { buildEnvStack, type EnvStack } from './env-stack.ts';
 import { RolloutCollector } from './rollout.ts';
 import { EpisodeWindow } from './episode-window.ts';
 import { evaluatePolicy, type EvaluationResult } from './evaluate.ts';
+import { EpisodeRecorder, trajectoryMessage } from './episode-recorder.ts';
 import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './trainer-checkpoint.ts';
 
 export type MessageSink = (message: TrainerMessage) => void;
@@ -45,6 +46,9 @@ export class Trainer {
   private paused = false;
   private resumeWaiter: (() => void) | null = null;
   private readonly episodes = new EpisodeWindow(20);
+  /** Records env 0's episodes for the viewer; only when someone listens (the Lab), not in the CLI. */
+  private recorder: EpisodeRecorder | null = null;
+  private evaluationRequested = false;
   readonly counters: TrainerCounters = { update: 0, step: 0, wallSeconds: 0 };
 
   private constructor(
@@ -63,7 +67,7 @@ export class Trainer {
   }
 
   /** Builds the run's env, networks and algorithm; resumes from the latest complete checkpoint if any. */
-  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number } = {}): Promise<Trainer> {
+  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean } = {}): Promise<Trainer> {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
     const hparams = parseHparams(algo, config.hparams);
@@ -101,12 +105,16 @@ export class Trainer {
     }
     const step = options.checkpoint ?? steps[steps.length - 1];
     if (step !== undefined) trainer.restore(step);
+    if (options.recordEpisodes) {
+      trainer.recorder = new EpisodeRecorder(stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }));
+    }
     return trainer;
   }
 
   get totalUpdates(): number {
     const hp = this.hparams as unknown as RunHparams;
-    return Math.ceil(this.config.totalSteps / (hp.num_steps * hp.num_envs));
+    // CleanRL's num_iterations = total_timesteps // batch_size: never more steps than the budget.
+    return Math.max(1, Math.floor(this.config.totalSteps / (hp.num_steps * hp.num_envs)));
   }
 
   get currentHparams(): Readonly<Record<string, unknown>> {
@@ -134,6 +142,7 @@ export class Trainer {
         this.checkpointRequested = true;
         break;
       case 'evaluate':
+        this.evaluationRequested = true;
         break;
     }
   }
@@ -161,7 +170,12 @@ export class Trainer {
       collector.timings.envSeconds = 0;
       collector.timings.actSeconds = 0;
       const rolloutStart = performance.now();
-      const finished = collector.collect(hp().gamma, hp().gae_lambda);
+      const position = { update, step: this.counters.step };
+      const recorder = this.recorder;
+      const finished = collector.collect(hp().gamma, hp().gae_lambda, recorder ? (result) => {
+        position.step += this.stack.env.numEnvs;
+        recorder.observe(result, (result.rawRewards ?? result.rewards)[0], position);
+      } : undefined);
       const updateStart = performance.now();
       const stats = this.algorithm.update(collector.batch, { update, totalUpdates: this.totalUpdates, learningRate });
       const updateEnd = performance.now();
@@ -189,6 +203,7 @@ export class Trainer {
 
       const due = update % this.config.checkpointEveryUpdates === 0 || update === this.totalUpdates;
       if (due || this.checkpointRequested) this.checkpoint();
+      if (this.evaluationRequested) this.evaluateNow();
     }
     if (status === 'stopped') this.checkpoint();
     this.run.updateInfo({ status, summary: this.summary() });
@@ -214,6 +229,22 @@ export class Trainer {
   /** Deterministic episodes of the current policy with frozen normalization (see evaluate.ts). */
   evaluate(episodes: number, seed: number): EvaluationResult {
     return evaluatePolicy(this.agent, this.config.env, this.stack.obsNorm, episodes, seed);
+  }
+
+  /** "Evaluate now": one deterministic episode of the current policy, sent to the viewer. */
+  private evaluateNow(): void {
+    this.evaluationRequested = false;
+    const frames: number[] = [];
+    const rewards: number[] = [];
+    const result = evaluatePolicy(this.agent, this.config.env, this.stack.obsNorm, 1, this.counters.update, (frame, reward) => {
+      for (let i = 0; i < frame.length; i++) frames.push(frame[i]);
+      rewards.push(reward);
+    });
+    const position = { update: this.counters.update, step: this.counters.step };
+    this.emit({ type: 'trajectory', trajectory: trajectoryMessage(this.stack.env, frames, rewards, position, true) });
+    const event = { type: 'evaluation', step: this.counters.step, wallSeconds: this.counters.wallSeconds, returnMean: result.returnMean };
+    this.run.appendEvent(event);
+    this.emit({ type: 'event', event });
   }
 
   checkpoint(): void {

@@ -192,7 +192,7 @@ export class NormalizeReward extends VecEnvWrapper {
       this.scaled[i] = Math.min(Math.max(result.rewards[i] / std, -this.clip), this.clip);
       if (result.terminated[i] || result.truncated[i]) this.returns[i] = 0;
     }
-    return { ...result, rewards: this.scaled };
+    return { ...result, rewards: this.scaled, rawRewards: result.rawRewards ?? result.rewards };
   }
 
   getStats(): RewardNormStats {

@@ -20,6 +20,8 @@ export interface VecStepResult {
   obs: Float64Array;
   /** [numEnvs] */
   rewards: Float64Array;
+  /** [numEnvs] the env's own rewards where a wrapper scaled `rewards` (see NormalizeReward). */
+  rawRewards?: Float64Array;
   terminated: Uint8Array;
   truncated: Uint8Array;
   /** [numEnvs] the last observation of an episode that ended this step, else null. */

@@ -4,8 +4,7 @@
  * - Impulse joints (Rapier JS multibody joints have no limits or motors), anchored at the MuJoCo
  *   joint position, frames set explicitly so the joint reads 0 at qpos0; limits set after creation
  *   (Rapier ignores revolute limits passed in JointData).
- * - Joint damping and stiffness as a force-based joint motor: Rapier solves it implicitly, so it
- *   stays stable for any damping, like MuJoCo's implicit damping.
+ * - Joint armature, damping and stiffness as joint motors (drives.ts), set up by the model.
  * - Colliders carry no mass; each body gets MuJoCo's mass properties (plus armature) directly.
  * - MuJoCo's contype/conaffinity rule, "collide if (t1 & a2) | (t2 & a1)", maps exactly onto
  *   Rapier's "(m1 & f2) && (m2 & f1)" with m = t | a << 8 and f = a | t << 8.
@@ -16,16 +15,14 @@ import {
   ColliderDesc,
   HalfSpace,
   JointAxesMask,
-  JointAxis,
   JointData,
-  MotorModel,
   Quaternion,
   RigidBodyDesc,
   World,
-  type ImpulseJointSet,
   type RigidBody,
 } from '@dimforge/rapier3d-compat';
 import type { CompiledModel } from './compile.ts';
+import { rawAxis } from './drives.ts';
 import type { CompiledGeom } from './elements.ts';
 import type { Link, LinkPlan } from './links.ts';
 import { add, quatMul, rotate, type Quat, type Vec3 } from './math.ts';
@@ -38,16 +35,13 @@ export interface BuiltWorld {
   jointHandles: number[];
 }
 
-type RawAxis = Parameters<ImpulseJointSet['raw']['jointSetLimits']>[1];
-type RawMotorModel = Parameters<ImpulseJointSet['raw']['jointConfigureMotorModel']>[2];
-
 const vec = (v: Readonly<Vec3>) => ({ x: v[0], y: v[1], z: v[2] });
 /** MuJoCo (w, x, y, z) -> Rapier (x, y, z, w). */
 const rot = (q: Readonly<Quat>) => new Quaternion(q[1], q[2], q[3], q[0]);
 /** Rapier's capsules and cylinders run along y, MuJoCo's along z: turn +90 degrees about x. */
 const Y_TO_Z: Quat = [Math.SQRT1_2, Math.SQRT1_2, 0, 0];
 
-export function buildWorld(model: CompiledModel, plan: LinkPlan, solverIterations: number): BuiltWorld {
+export function buildWorld(model: CompiledModel, plan: LinkPlan, solverIterations: number, pgsIterations: number): BuiltWorld {
   let world: World;
   try {
     world = new World(vec(model.gravity));
@@ -56,6 +50,7 @@ export function buildWorld(model: CompiledModel, plan: LinkPlan, solverIteration
   }
   world.timestep = model.timestep;
   world.numSolverIterations = solverIterations;
+  world.numInternalPgsIterations = pgsIterations;
 
   const bodies = plan.links.map((link) => {
     const root = model.bodies[link.root];
@@ -161,18 +156,12 @@ function createJoint(world: World, model: CompiledModel, link: Link, child: Rigi
   joint.setLocalFrame2(vec(anchor2), rot(link.jointFrame));
   joint.setContactsEnabled(link.parent === 0); // MuJoCo never collides a body with its parent, except the world
 
-  const raw = world.impulseJoints.raw;
   dofs.forEach((dof, k) => {
-    const axisId = (dof.type === 'slide' ? JointAxis.LinX : JointAxis.AngX + k) as RawAxis;
-    const sign = dof.type === 'slide' ? 1 : link.axisSigns[k];
-    if (dof.range) {
-      const [lo, hi] = [(dof.range[0] - dof.ref) * sign, (dof.range[1] - dof.ref) * sign];
-      raw.jointSetLimits(joint.handle, axisId, Math.min(lo, hi), Math.max(lo, hi));
-    }
-    if (dof.stiffness > 0 || dof.damping > 0) {
-      raw.jointConfigureMotorModel(joint.handle, axisId, MotorModel.ForceBased as number as RawMotorModel);
-      raw.jointConfigureMotor(joint.handle, axisId, (dof.springref - dof.ref) * sign, 0, dof.stiffness, dof.damping);
-    }
+    if (!dof.range) return;
+    const slide = dof.type === 'slide';
+    const sign = slide ? 1 : link.axisSigns[k];
+    const [lo, hi] = [(dof.range[0] - dof.ref) * sign, (dof.range[1] - dof.ref) * sign];
+    world.impulseJoints.raw.jointSetLimits(joint.handle, rawAxis(slide, k), Math.min(lo, hi), Math.max(lo, hi));
   });
   return joint.handle;
 }

@@ -102,6 +102,21 @@ export class Kinematics {
     });
   }
 
+  /**
+   * Rate of a `jointed` link's dof as a motor on joint-frame axis `frameAxis` sees it. Equals the
+   * dof's qvel for one-dof joints; for several hinges the axes are the parent-side frame's.
+   */
+  frameRate(k: number, frameAxis: number, pose: Float64Array, velocity: Float64Array, qvel: Float64Array): number {
+    const link = this.links[k];
+    const dofs = [...link.slides, ...link.hinges];
+    if (dofs.length === 1) return qvel[this.joints[dofs[0]].qvelIndex];
+    const p = link.parent;
+    const wRel = sub([velocity[6 * k], velocity[6 * k + 1], velocity[6 * k + 2]], [velocity[6 * p], velocity[6 * p + 1], velocity[6 * p + 2]]);
+    const unit: Vec3 = [0, 0, 0];
+    unit[frameAxis] = 1;
+    return dot(wRel, rotate(quatMul(this.restFrame(link, pose)[1], link.jointFrame), unit));
+  }
+
   /** MuJoCo's forward kinematics: link poses and velocities from qpos and qvel. */
   forward(qpos: ArrayLike<number>, qvel: ArrayLike<number>, pose: Float64Array, velocity: Float64Array): void {
     this.links.forEach((link, k) => {

@@ -9,7 +9,8 @@
  * - `planar`: a root with slides (then at most one hinge) along world axes, built by locking the
  *   other axes of the root body itself (Gymnasium's rootx/rootz/rooty walkers).
  *
- * Also the links' mass properties, with MuJoCo's joint `armature` added as rotor inertia.
+ * Also the links' mass properties (MuJoCo's, plus the armature of locked-axis roots: see build.ts
+ * for the armature of the other joints).
  */
 import type { CompiledBody, CompiledModel } from './compile.ts';
 import type { CompiledJoint } from './elements.ts';
@@ -39,7 +40,7 @@ export interface Link {
    */
   jointFrame: Quat;
   axisSigns: number[];
-  /** Mass properties for the engine (armature included), in the link frame. */
+  /** Mass properties for the engine, in the link frame. */
   mass: MassPart;
   /** `planar`: which world axes stay free. */
   freeTranslations: [boolean, boolean, boolean];
@@ -204,9 +205,9 @@ function setMassProperties(link: Link, index: number, model: CompiledModel, plac
   }
   const hinges = link.hinges.map((j) => model.joints[j]);
   const slides = link.slides.map((j) => model.joints[j]);
-  // Armature is rotor inertia felt by the joint; Rapier can only add it to the child body, about the axis.
-  for (const h of hinges) addAxisInertia(props.tensor, h.axis, h.armature);
   if (link.kind === 'planar') {
+    // With the world as parent, joint-space armature is plain extra inertia (hinge) or mass (slides).
+    for (const h of hinges) addAxisInertia(props.tensor, h.axis, h.armature);
     const armature = Math.max(0, ...slides.map((s) => s.armature));
     const damping = Math.max(0, ...slides.map((s) => s.damping));
     if (slides.some((s) => s.armature !== armature || s.damping !== damping)) {
@@ -227,8 +228,6 @@ function setMassProperties(link: Link, index: number, model: CompiledModel, plac
     }
     if (hinge?.range) warnings.add(`joint@range on root hinge '${hinge.name}': not enforced (the root moves by locked axes)`);
     if (hinge?.stiffness || slides.some((s) => s.stiffness)) warnings.add(`joint@stiffness on root joints of body '${root.name}': not simulated`);
-  } else if (slides.some((s) => s.armature > 0)) {
-    warnings.add('joint@armature on slide joints: not simulated (Rapier bodies have one mass for every direction)');
   }
   link.mass = principalInertia(props);
   if (!link.mass.inertia.every((i) => i > 0)) throw unsupported(root, 'a moving body needs a positive rotational inertia');

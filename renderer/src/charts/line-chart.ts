@@ -67,7 +67,8 @@ export class LineChart {
     return {
       width,
       height: this.height,
-      legend: { show: series.length > 1 && !series.every((s) => s.faint) },
+      // The panel draws its own compact legend; uPlot's would list the raw curves too.
+      legend: { show: false },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       scales: { x: { time: false } },
       axes: [

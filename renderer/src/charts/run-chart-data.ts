@@ -52,7 +52,9 @@ export function runCharts(metrics: readonly MetricsRow[], events: readonly RunEv
   const available = metrics.length > 0 ? Object.keys(metrics[metrics.length - 1]) : [];
   const xs = metrics.map((row) => xValue(axis, row));
   const annotations = eventAnnotations(events, axis);
-  return RUN_CHARTS.map((spec) => {
+  // A chart with nothing to draw for this run (say reward terms of a single-term reward) is left out.
+  const shown = metrics.length === 0 ? RUN_CHARTS : RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0);
+  return shown.map((spec) => {
     const keys = spec.keys(available);
     const series = keys.flatMap((key, i) => metricSeries(seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), smoothing));
     return { id: spec.id, title: spec.title, hint: spec.hint, data: { xs, series, annotations } };

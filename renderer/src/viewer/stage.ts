@@ -10,18 +10,19 @@ import { cssVar } from '../lib/theme.svelte.ts';
 import { RobotModel } from './robot-model.ts';
 
 const GROUND_SIZE = 400;
+/** Poses sampled across the first episode to frame the camera. */
+const FRAMING_SAMPLES = 12;
 /** Share of the way the camera closes on its target each drawn frame. */
 const FOLLOW_RATE = 0.12;
 
 export class Stage {
   private readonly renderer: THREE.WebGLRenderer;
   private readonly world = new THREE.Scene();
-  private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.02, 200);
+  private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.05, 200);
   private readonly controls: OrbitControls;
   private readonly sun = new THREE.DirectionalLight(0xffffff, 2.4);
   private readonly hemisphere = new THREE.HemisphereLight(0xffffff, 0x444444, 1.1);
   private readonly ground: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshStandardMaterial>;
-  private grid: THREE.GridHelper | null = null;
   private model: RobotModel | null = null;
   /** The body the camera follows, or -1 for the middle of all bodies. */
   private followBody = -1;
@@ -33,7 +34,7 @@ export class Stage {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = true;
-    this.renderer.shadowMap.type = THREE.PCFSoftShadowMap;
+    this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
 
     this.camera.up.set(0, 0, 1);
@@ -46,9 +47,12 @@ export class Stage {
 
     this.sun.castShadow = true;
     this.sun.shadow.mapSize.set(1024, 1024);
+    this.sun.shadow.radius = 3;
     this.sun.shadow.bias = -0.0005;
     this.sun.shadow.normalBias = 0.02;
+    this.hemisphere.position.set(0, 0, 1); // sky above in a z-up world
     this.world.add(this.sun, this.sun.target, this.hemisphere);
+    this.placeSun();
 
     this.ground = new THREE.Mesh(new THREE.PlaneGeometry(GROUND_SIZE, GROUND_SIZE), new THREE.MeshStandardMaterial({ roughness: 0.95 }));
     this.ground.receiveShadow = true;
@@ -60,21 +64,17 @@ export class Stage {
   applyTheme(): void {
     const background = new THREE.Color(cssVar('--viewer-bg'));
     this.world.background = background;
-    this.world.fog = new THREE.Fog(background, 12, 45);
-    this.ground.material.color.set(cssVar('--viewer-ground'));
-    if (this.grid) {
-      this.world.remove(this.grid);
-      this.grid.dispose();
-    }
-    this.grid = new THREE.GridHelper(GROUND_SIZE, GROUND_SIZE, cssVar('--viewer-grid'), cssVar('--viewer-grid-minor'));
-    this.grid.rotateX(Math.PI / 2);
-    this.grid.position.z = 0.001;
-    this.world.add(this.grid);
+    this.world.fog = new THREE.Fog(background, 18, 60);
+    const material = this.ground.material;
+    material.map?.dispose();
+    material.map = gridTexture(cssVar('--viewer-ground'), cssVar('--viewer-grid'), cssVar('--viewer-grid-minor'));
+    material.map.anisotropy = this.renderer.capabilities.getMaxAnisotropy();
+    material.needsUpdate = true;
     this.dirty = true;
   }
 
-  /** Shows a new robot, posed at `frame` of `frames`, and frames the camera on it. */
-  setScene(scene: Scene, frames: ArrayLike<number>, frame: number): void {
+  /** Shows a new robot and frames the camera on where it goes during `frames` (an episode). */
+  setScene(scene: Scene, frames: ArrayLike<number>): void {
     if (this.model) {
       this.world.remove(this.model.root);
       this.model.dispose();
@@ -82,8 +82,13 @@ export class Stage {
     this.model = new RobotModel(scene);
     this.world.add(this.model.root);
     this.followBody = scene.bodies.findIndex((body) => /torso|trunk|chassis|root/i.test(body.name));
-    this.model.applyFrame(frames, frame);
-    this.frameCamera();
+    this.frameCamera(frames);
+    this.model.applyFrame(frames, 0);
+    this.followPoint(this.followGoal);
+    const offset = new THREE.Vector3(this.followGoal.x, this.followGoal.y, 0);
+    this.controls.target.add(offset);
+    this.camera.position.add(offset);
+    this.placeSun();
   }
 
   showFrame(frames: ArrayLike<number>, frame: number): void {
@@ -112,31 +117,45 @@ export class Stage {
 
   dispose(): void {
     this.model?.dispose();
-    this.grid?.dispose();
+    this.ground.material.map?.dispose();
     this.ground.geometry.dispose();
     this.ground.material.dispose();
     this.controls.dispose();
     this.renderer.dispose();
   }
 
-  /** Places the camera in front of the robot (looking along +y, the side the motion is seen from). */
-  private frameCamera(): void {
+  /**
+   * Places the camera in front of the robot (looking along +y, the side planar motion is seen from),
+   * far enough to see all of it in every pose of the episode, measured around the followed point
+   * (the camera is placed around the origin; setScene moves it to the robot).
+   */
+  private frameCamera(frames: ArrayLike<number>): void {
     if (!this.model) return;
-    const box = new THREE.Box3().setFromObject(this.model.root);
-    const size = box.getSize(new THREE.Vector3()).length();
-    const center = box.getCenter(new THREE.Vector3());
-    const distance = Math.max(2.2, size * 1.6);
-    this.followPoint(this.followGoal);
-    this.controls.target.set(this.followGoal.x, this.followGoal.y, Math.max(0.3, center.z));
-    this.camera.position.copy(this.controls.target).add(new THREE.Vector3(0.25, -1, 0.28).normalize().multiplyScalar(distance));
-    const reach = Math.max(2, size);
+    const frameCount = frames.length / (this.model.bodyCount * 7);
+    const reach = new THREE.Box3();
+    const pose = new THREE.Box3();
+    const origin = new THREE.Vector3();
+    for (let i = 0; i < FRAMING_SAMPLES; i++) {
+      this.model.applyFrame(frames, Math.floor((i * (frameCount - 1)) / (FRAMING_SAMPLES - 1)));
+      this.model.root.updateMatrixWorld(true);
+      this.followPoint(origin);
+      pose.setFromObject(this.model.root);
+      reach.union(pose.translate(origin.set(-origin.x, -origin.y, 0)));
+    }
+    reach.expandByPoint(new THREE.Vector3(0, 0, 0)); // keep the ground in view
+    const size = reach.getSize(new THREE.Vector3());
+    const center = reach.getCenter(new THREE.Vector3());
+    const radius = Math.max(0.6, Math.hypot(size.x, size.z) / 2);
+    const distance = (radius / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 1.6;
+    // Aim a little above the middle: the overlay covers the top of the view.
+    this.controls.target.set(0, 0, center.z + radius * 0.15);
+    this.camera.position.set(distance * 0.18, -distance, center.z + distance * 0.22);
     const shadow = this.sun.shadow.camera;
-    shadow.left = shadow.bottom = -reach;
-    shadow.right = shadow.top = reach;
+    shadow.left = shadow.bottom = -Math.max(2, radius * 2);
+    shadow.right = shadow.top = Math.max(2, radius * 2);
     shadow.near = 0.1;
     shadow.far = 40;
     shadow.updateProjectionMatrix();
-    this.placeSun();
     this.dirty = true;
   }
 
@@ -173,4 +192,30 @@ export class Stage {
     this.sun.target.position.set(target.x, target.y, 0);
     this.sun.target.updateMatrixWorld();
   }
+}
+
+/**
+ * The ground's grid as a repeating texture, one tile per metre: lines drawn as geometry that pass
+ * behind the camera are dropped by some software GL implementations, a texture never is.
+ */
+function gridTexture(ground: string, major: string, minor: string): THREE.CanvasTexture {
+  const size = 256;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = ground;
+  context.fillRect(0, 0, size, size);
+  context.fillStyle = minor;
+  for (let i = 1; i < 4; i++) {
+    context.fillRect((i * size) / 4, 0, 1, size);
+    context.fillRect(0, (i * size) / 4, size, 1);
+  }
+  context.fillStyle = major;
+  context.fillRect(0, 0, 2, size);
+  context.fillRect(0, 0, size, 2);
+  const texture = new THREE.CanvasTexture(canvas);
+  texture.colorSpace = THREE.SRGBColorSpace;
+  texture.wrapS = texture.wrapT = THREE.RepeatWrapping;
+  texture.repeat.set(GROUND_SIZE, GROUND_SIZE);
+  return texture;
 }

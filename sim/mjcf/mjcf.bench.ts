@@ -1,0 +1,71 @@
+/**
+ * Physics steps per second of MJCF models under uniform random controls (resampled every env
+ * step, as Gymnasium's frame_skip does), one thread, after a warm-up that lets V8 tier the
+ * Rapier WASM up. Prints JSON.
+ *
+ *   node bin/run-ts.js sim/mjcf/mjcf.bench.ts [--iterations N] [--pgs N] [--steps N] [model.xml ...]
+ */
+import { readFileSync } from 'node:fs';
+import RAPIER from '@dimforge/rapier3d-compat';
+import { loadMjcf } from './index.ts';
+
+const REFERENCE = new URL('../../../shared/reference/mjcf/', import.meta.url);
+/** Gymnasium v5 frame_skip per model. */
+const FRAME_SKIP: Record<string, number> = { 'hopper.xml': 4, 'walker2d_v5.xml': 4, 'half_cheetah.xml': 5, 'ant.xml': 5, 'humanoid.xml': 5, 'reacher.xml': 2, 'pusher_v5.xml': 5, 'inverted_pendulum.xml': 2 };
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(args.splice(i, 2)[1]);
+};
+const solverIterations = option('iterations', 8);
+const pgsIterations = option('pgs', 1);
+const steps = option('steps', 20_000);
+const files = args.length > 0 ? args : ['hopper.xml', 'half_cheetah.xml'];
+
+await RAPIER.init();
+const mujoco = JSON.parse(readFileSync(new URL('mujoco_speed.json', REFERENCE), 'utf8')).models;
+
+let seed = 1;
+const random = () => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+
+function run(file: string, count: number): { physicsStepsPerS: number; resetMicros: number } {
+  const model = loadMjcf(readFileSync(new URL(file, REFERENCE), 'utf8'), { solverIterations, pgsIterations });
+  const skip = FRAME_SKIP[file] ?? 1;
+  const ctrl = new Float64Array(model.nu);
+  let resetMs = 0;
+  let resets = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    if (i % skip === 0) model.actuators.forEach((a, k) => (ctrl[k] = (a.ctrlRange?.[0] ?? -1) + ((a.ctrlRange?.[1] ?? 1) - (a.ctrlRange?.[0] ?? -1)) * random()));
+    model.step(ctrl);
+    if ((i + 1) % (1000 * skip) === 0) {
+      const r0 = performance.now();
+      model.reset();
+      resetMs += performance.now() - r0;
+      resets++;
+    }
+  }
+  const seconds = (performance.now() - t0 - resetMs) / 1000;
+  model.dispose();
+  return { physicsStepsPerS: Math.round(count / seconds), resetMicros: resets ? Math.round((1000 * resetMs) / resets) : NaN };
+}
+
+const results = files.map((file) => {
+  run(file, 3000); // warm-up
+  const { physicsStepsPerS, resetMicros } = run(file, steps);
+  const skip = FRAME_SKIP[file] ?? 1;
+  return {
+    model: file,
+    solverIterations,
+    pgsIterations,
+    physicsStepsPerS,
+    envStepsPerS: Math.round(physicsStepsPerS / skip),
+    resetMicros,
+    mujocoBestPhysicsStepsPerS: mujoco[file]?.best_physics_steps_per_s ?? null,
+  };
+});
+console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), node: process.version, results }, null, 1));

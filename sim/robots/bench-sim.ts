@@ -1,0 +1,132 @@
+/**
+ * Simulation speed of every robot env on one core, beside MuJoCo's (../shared/reference/mjcf/
+ * mujoco_speed.json), measured the same way: uniform random controls resampled every env step,
+ * a reset every 1000 env steps.
+ *
+ *   node bin/run-ts.js sim/robots/bench-sim.ts [--seconds 3] [--env Hopper-v0]
+ *
+ * Prints JSON. Per env, where the time of one env step goes:
+ * - rapier_us: inside Rapier's world.step (its own profiler), frameSkip times;
+ * - loader_us: sim/mjcf's work around those steps (motor torques, reading poses, qpos/qvel);
+ * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Rng } from '../core/rng.ts';
+import { loadMjcf } from '../mjcf/index.ts';
+import { ROBOT_ENVS } from './index.ts';
+import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
+import { initPhysics, robotModelXml } from './physics.ts';
+
+const EPISODE = 1000;
+const WARMUP_SECONDS = 0.3;
+
+interface MujocoSpeed {
+  models: Record<string, { best_env_steps_per_s: number; first_sample_env_steps_per_s: number }>;
+}
+
+const SPEED_FILE: Record<string, string> = { 'walker2d.xml': 'walker2d_v5.xml', 'pusher.xml': 'pusher_v5.xml' };
+
+/** Runs `step` (and `reset` every EPISODE calls) for `seconds`; returns calls per second. */
+function rate(seconds: number, step: () => void, reset: () => void): number {
+  let calls = 0;
+  const run = (limit: number) => {
+    const start = performance.now();
+    let n = 0;
+    while (performance.now() - start < limit * 1000) {
+      step();
+      if (++calls % EPISODE === 0) reset();
+      n++;
+    }
+    return n / ((performance.now() - start) / 1000);
+  };
+  run(WARMUP_SECONDS);
+  return run(seconds);
+}
+
+function randomControl(config: RobotEnvConfig): () => Float64Array {
+  const rng = Rng.fromSeed(1);
+  const ctrl = new Float64Array(config.actionSize);
+  return () => {
+    for (let i = 0; i < ctrl.length; i++) ctrl[i] = rng.uniformRange(config.actionRange[0], config.actionRange[1]);
+    return ctrl;
+  };
+}
+
+function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: number) {
+  const env = create();
+  env.reset({ seed: 0 });
+  const next = randomControl(config);
+  const envRate = rate(seconds, () => env.step(next()), () => env.reset());
+  env.close();
+
+  // The same physics without the env: the loader's model stepped frameSkip times per env step.
+  const model = loadMjcf(robotModelXml(config.modelFile, config.id), { solverIterations: config.solverIterations });
+  const stepModel = () => {
+    const ctrl = next();
+    for (let i = 0; i < config.frameSkip; i++) model.step(ctrl);
+    model.qpos();
+    model.qvel();
+  };
+  const modelRate = rate(seconds, stepModel, () => model.reset());
+  // Rapier's own time per step, from its profiler (re-enabled on the world each reset creates).
+  let rapierMs = 0;
+  let physicsSteps = 0;
+  model.world.profilerEnabled = true;
+  rate(
+    Math.min(1, seconds),
+    () => {
+      const ctrl = next();
+      for (let i = 0; i < config.frameSkip; i++) {
+        model.step(ctrl);
+        rapierMs += model.world.timingStep();
+        physicsSteps++;
+      }
+    },
+    () => {
+      model.reset();
+      model.world.profilerEnabled = true;
+    },
+  );
+  model.dispose();
+
+  const envUs = 1e6 / envRate;
+  const modelUs = 1e6 / modelRate;
+  const rapierUs = (1000 * rapierMs * config.frameSkip) / physicsSteps;
+  return {
+    env_steps_per_s: Math.round(envRate),
+    physics_steps_per_s: Math.round(envRate * config.frameSkip),
+    us_per_env_step: round(envUs),
+    rapier_us: round(rapierUs),
+    loader_us: round(modelUs - rapierUs),
+    env_us: round(envUs - modelUs),
+    timestep: model.timestep,
+    frame_skip: config.frameSkip,
+  };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' } } });
+  const seconds = Number(values.seconds);
+  const mujoco = JSON.parse(fs.readFileSync(new URL('../../../shared/reference/mjcf/mujoco_speed.json', import.meta.url), 'utf8')) as MujocoSpeed;
+  await initPhysics();
+  const envs: Record<string, unknown> = {};
+  for (const { config, create } of ROBOT_ENVS) {
+    if (values.env && values.env !== config.id) continue;
+    const ours = benchEnv(config, create, seconds);
+    const reference = mujoco.models[SPEED_FILE[config.modelFile] ?? config.modelFile];
+    const { env_steps_per_s, ...breakdown } = ours;
+    envs[config.id] = {
+      env_steps_per_s,
+      mujoco_env_steps_per_s: reference?.best_env_steps_per_s ?? null,
+      ratio: reference ? Math.round((1000 * env_steps_per_s) / reference.best_env_steps_per_s) / 1000 : null,
+      mujoco_first_sample_env_steps_per_s: reference?.first_sample_env_steps_per_s ?? null,
+      ...breakdown,
+    };
+  }
+  console.log(JSON.stringify({ what: 'env steps/s, one core, random actions, reset every 1000 steps; ratio = ours / MuJoCo best sample', envs }, null, 1));
+}
+
+await main();

@@ -1,0 +1,290 @@
+/**
+ * MuJoCo's per-body quantities that Gymnasium's Ant and Humanoid observe, computed from the Rapier
+ * world after a step (MuJoCo's `mj_comPos`, `mj_comVel`, `mj_rnePostConstraint`):
+ *
+ * - centres of mass, and the robot's (MuJoCo's `subtree_com` of the root body, `c` below);
+ * - cinert (10 per body): inertia about `c` in world axes (xx, yy, zz, xy, xz, yz), mass x (com - c),
+ *   mass. Exact, from MuJoCo's compiled mass properties (armature excluded, as in MuJoCo).
+ * - cvel (6 per body): angular velocity, then the velocity of the body-fixed point at `c`. Exact.
+ * - cfrc_ext (6 per body): the contact wrench on the body, torque about `c` then force.
+ *   Approximate: Rapier 0.21 reports only normal contact impulses (tangent impulses read 0), so
+ *   friction is missing, and the impulses are the last physics step's, divided by its timestep.
+ *
+ * Bodies welded to their parent (no joints) share the parent's Rapier body; their velocities follow
+ * from it. Rapier bodies and colliders are matched to MuJoCo bodies by where they sit at load.
+ */
+import type { Collider, RigidBody, World } from '@dimforge/rapier3d-compat';
+import type { MjcfModel } from '../mjcf/index.ts';
+import { compileMjcf } from '../mjcf/compile.ts';
+import { Warnings } from '../mjcf/reader.ts';
+import { parseXml } from '../mjcf/xml.ts';
+import { FRAME_STRIDE } from '../core/scene.ts';
+
+/** Rapier stores poses in 32-bit floats: matching tolerance in metres. */
+const MATCH_TOLERANCE = 1e-4;
+
+export class BodyDynamics {
+  /** MuJoCo bodies including the world (index 0, whose entries stay 0). */
+  readonly bodyCount: number;
+  /** Centre of mass of each body, world frame (3 per body). */
+  readonly com: Float64Array;
+  /** Angular velocity and centre-of-mass velocity of each body (3 per body each). */
+  readonly angularVelocity: Float64Array;
+  readonly comVelocity: Float64Array;
+  /** Contact wrench on each body: torque about the robot's centre of mass, then force (6 per body). */
+  readonly contactWrench: Float64Array;
+  /** The robot's centre of mass (all bodies but the world). */
+  readonly robotCom = new Float64Array(3);
+
+  private readonly mass: Float64Array;
+  private readonly totalMass: number;
+  /** Body-frame centre of mass, principal moments, and inertial-frame quaternion (x, y, z, w). */
+  private readonly localCom: Float64Array;
+  private readonly moments: Float64Array;
+  private readonly inertialQuat: Float64Array;
+  /** World rotation matrix of each body's inertial frame (9 per body, row-major). */
+  private readonly inertialRotation: Float64Array;
+  /** Rapier body handle of the body each MuJoCo body moves with. */
+  private readonly linkHandle: number[];
+  /** Robot colliders and the MuJoCo body each belongs to. */
+  private readonly colliderHandles: number[];
+  private readonly colliderBody: number[];
+  private readonly frame: Float32Array;
+  private links: RigidBody[] = [];
+  private colliders: Collider[] = [];
+  private world: World;
+
+  constructor(
+    private readonly model: MjcfModel,
+    xml: string,
+  ) {
+    const n = model.bodies.length;
+    this.bodyCount = n;
+    this.com = new Float64Array(3 * n);
+    this.angularVelocity = new Float64Array(3 * n);
+    this.comVelocity = new Float64Array(3 * n);
+    this.contactWrench = new Float64Array(6 * n);
+    this.mass = Float64Array.from(model.bodies, (b) => b.mass);
+    this.totalMass = this.mass.reduce((sum, m) => sum + m, 0);
+    // MjcfBody has no inertial-frame orientation yet, so read it from the compiled model.
+    const compiled = compileMjcf(parseXml(xml), new Warnings());
+    this.localCom = Float64Array.from(compiled.bodies.flatMap((b) => b.inertial.pos));
+    this.moments = Float64Array.from(compiled.bodies.flatMap((b) => b.inertial.inertia));
+    this.inertialQuat = Float64Array.from(compiled.bodies.flatMap(({ inertial: { quat: q } }) => [q[1], q[2], q[3], q[0]]));
+    this.inertialRotation = new Float64Array(9 * n);
+    this.frame = new Float32Array(FRAME_STRIDE * n);
+    this.world = model.world;
+
+    const moves = model.bodies.map(() => false);
+    for (const joint of model.joints) moves[joint.body] = true;
+    const linkRoot = model.bodies.map(() => 0);
+    model.bodies.forEach((body, b) => (linkRoot[b] = b === 0 ? 0 : moves[b] ? b : linkRoot[body.parent]));
+    model.frame(this.frame);
+    this.linkHandle = this.matchLinks(linkRoot);
+    [this.colliderHandles, this.colliderBody] = this.matchColliders();
+    this.attach();
+  }
+
+  /** Re-reads Rapier objects by handle: the model's world is a new object after every reset. */
+  attach(): void {
+    this.world = this.model.world;
+    this.links = this.linkHandle.map((h) => this.world.getRigidBody(h));
+    this.colliders = this.colliderHandles.map((h) => this.world.getCollider(h));
+  }
+
+  /** Centres of mass, inertial frames and velocities of every body, from the world now. */
+  update(): void {
+    this.model.frame(this.frame);
+    const f = this.frame;
+    const c = this.robotCom;
+    c.fill(0);
+    for (let b = 1; b < this.bodyCount; b++) {
+      const o = FRAME_STRIDE * b;
+      const [x, y, z] = rotate(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.localCom[3 * b], this.localCom[3 * b + 1], this.localCom[3 * b + 2]);
+      this.com[3 * b] = f[o] + x;
+      this.com[3 * b + 1] = f[o + 1] + y;
+      this.com[3 * b + 2] = f[o + 2] + z;
+      for (let k = 0; k < 3; k++) c[k] += (this.mass[b] * this.com[3 * b + k]) / this.totalMass;
+      const iq = 4 * b;
+      const q = quatMul(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.inertialQuat[iq], this.inertialQuat[iq + 1], this.inertialQuat[iq + 2], this.inertialQuat[iq + 3]);
+      writeRotationMatrix(q, this.inertialRotation, 9 * b);
+
+      const link = this.links[b];
+      const w = link.angvel();
+      const v = link.linvel();
+      const linkCom = link.worldCom();
+      // A welded body's centre of mass moves with its link: v_com + w x (com - link com).
+      const [rx, ry, rz] = [this.com[3 * b] - linkCom.x, this.com[3 * b + 1] - linkCom.y, this.com[3 * b + 2] - linkCom.z];
+      this.angularVelocity.set([w.x, w.y, w.z], 3 * b);
+      this.comVelocity.set([v.x + w.y * rz - w.z * ry, v.y + w.z * rx - w.x * rz, v.z + w.x * ry - w.y * rx], 3 * b);
+    }
+  }
+
+  /** Contact wrenches from the last physics step (call after `update()`, which sets the robot's COM). */
+  updateContacts(): void {
+    this.contactWrench.fill(0);
+    const inverseDt = 1 / this.world.timestep;
+    const c = this.robotCom;
+    this.colliders.forEach((collider, i) => {
+      const wrench = 6 * this.colliderBody[i];
+      this.world.contactPairsWith(collider, (other) => {
+        this.world.contactPair(collider, other, (manifold, flipped) => {
+          const n = manifold.normal();
+          // The normal points from the manifold's first collider to its second; each is pushed away from the other.
+          const sign = flipped ? inverseDt : -inverseDt;
+          const t = collider.translation();
+          const r = collider.rotation();
+          for (let k = 0; k < manifold.numContacts(); k++) {
+            const impulse = manifold.contactImpulse(k);
+            if (!(impulse > 0)) continue;
+            const local = flipped ? manifold.localContactPoint2(k) : manifold.localContactPoint1(k);
+            if (!local) continue;
+            const [px, py, pz] = rotate(r.x, r.y, r.z, r.w, local.x, local.y, local.z);
+            const [dx, dy, dz] = [t.x + px - c[0], t.y + py - c[1], t.z + pz - c[2]];
+            const [fx, fy, fz] = [sign * impulse * n.x, sign * impulse * n.y, sign * impulse * n.z];
+            const w = this.contactWrench;
+            w[wrench] += dy * fz - dz * fy;
+            w[wrench + 1] += dz * fx - dx * fz;
+            w[wrench + 2] += dx * fy - dy * fx;
+            w[wrench + 3] += fx;
+            w[wrench + 4] += fy;
+            w[wrench + 5] += fz;
+          }
+        });
+      });
+    });
+  }
+
+  clearContacts(): void {
+    this.contactWrench.fill(0);
+  }
+
+  /** MuJoCo's cinert of bodies 1.. into `out` from `at`; returns the next index. */
+  writeCinert(out: Float64Array, at: number): number {
+    const c = this.robotCom;
+    for (let b = 1; b < this.bodyCount; b++, at += 10) {
+      const m = this.mass[b];
+      const R = this.inertialRotation;
+      const o = 9 * b;
+      const [i0, i1, i2] = [this.moments[3 * b], this.moments[3 * b + 1], this.moments[3 * b + 2]];
+      // R diag(I) R^T, entry (r, s) = sum_k R[r][k] I[k] R[s][k]
+      const rot = (r: number, s: number) => R[o + 3 * r] * i0 * R[o + 3 * s] + R[o + 3 * r + 1] * i1 * R[o + 3 * s + 1] + R[o + 3 * r + 2] * i2 * R[o + 3 * s + 2];
+      const [dx, dy, dz] = [this.com[3 * b] - c[0], this.com[3 * b + 1] - c[1], this.com[3 * b + 2] - c[2]];
+      out[at] = rot(0, 0) + m * (dy * dy + dz * dz);
+      out[at + 1] = rot(1, 1) + m * (dx * dx + dz * dz);
+      out[at + 2] = rot(2, 2) + m * (dx * dx + dy * dy);
+      out[at + 3] = rot(0, 1) - m * dx * dy;
+      out[at + 4] = rot(0, 2) - m * dx * dz;
+      out[at + 5] = rot(1, 2) - m * dy * dz;
+      out[at + 6] = m * dx;
+      out[at + 7] = m * dy;
+      out[at + 8] = m * dz;
+      out[at + 9] = m;
+    }
+    return at;
+  }
+
+  /** MuJoCo's cvel of bodies 1..: angular velocity, velocity of the body point at the robot's COM. */
+  writeCvel(out: Float64Array, at: number): number {
+    const c = this.robotCom;
+    for (let b = 1; b < this.bodyCount; b++, at += 6) {
+      const [wx, wy, wz] = [this.angularVelocity[3 * b], this.angularVelocity[3 * b + 1], this.angularVelocity[3 * b + 2]];
+      const [rx, ry, rz] = [c[0] - this.com[3 * b], c[1] - this.com[3 * b + 1], c[2] - this.com[3 * b + 2]];
+      out[at] = wx;
+      out[at + 1] = wy;
+      out[at + 2] = wz;
+      out[at + 3] = this.comVelocity[3 * b] + wy * rz - wz * ry;
+      out[at + 4] = this.comVelocity[3 * b + 1] + wz * rx - wx * rz;
+      out[at + 5] = this.comVelocity[3 * b + 2] + wx * ry - wy * rx;
+    }
+    return at;
+  }
+
+  /** cfrc_ext of bodies 1.., each component clipped to ±limit. */
+  writeContactWrenches(out: Float64Array, at: number, limit = Infinity): number {
+    for (let i = 6; i < this.contactWrench.length; i++) out[at++] = Math.min(limit, Math.max(-limit, this.contactWrench[i]));
+    return at;
+  }
+
+  /** Sum of squares of the contact wrenches (all bodies), each component clipped to ±limit. */
+  contactWrenchSquaredNorm(limit = Infinity): number {
+    let sum = 0;
+    for (const x of this.contactWrench) {
+      const clipped = Math.min(limit, Math.max(-limit, x));
+      sum += clipped * clipped;
+    }
+    return sum;
+  }
+
+  /** Rapier's rigid bodies in creation order are the world, then one per moving MuJoCo body. */
+  private matchLinks(linkRoot: readonly number[]): number[] {
+    const rigidBodies = this.world.bodies.getAll();
+    const roots = [...new Set(linkRoot)];
+    if (rigidBodies.length !== roots.length) throw this.mismatch(`${rigidBodies.length} Rapier bodies for ${roots.length} moving parts`);
+    const handleOf = new Map<number, number>();
+    roots.forEach((root, k) => {
+      const t = rigidBodies[k].translation();
+      const o = FRAME_STRIDE * root;
+      if (Math.hypot(t.x - this.frame[o], t.y - this.frame[o + 1], t.z - this.frame[o + 2]) > MATCH_TOLERANCE) {
+        throw this.mismatch(`Rapier body ${k} is not where body '${this.model.bodies[root].name}' is`);
+      }
+      handleOf.set(root, rigidBodies[k].handle);
+    });
+    return linkRoot.map((root) => handleOf.get(root)!);
+  }
+
+  /** Each robot collider belongs to the body (of its Rapier body) whose geom sits where it does. */
+  private matchColliders(): [number[], number[]] {
+    const handles: number[] = [];
+    const bodies: number[] = [];
+    const worldHandle = this.linkHandle[0];
+    for (const collider of this.world.colliders.getAll()) {
+      const parent = collider.parent();
+      if (!parent || parent.handle === worldHandle) continue;
+      const t = collider.translation();
+      const body = this.model.scene.bodies.findIndex((sceneBody, b) => {
+        if (b === 0 || this.linkHandle[b] !== parent.handle) return false;
+        const o = FRAME_STRIDE * b;
+        const f = this.frame;
+        return sceneBody.geoms.some((g) => {
+          const [x, y, z] = rotate(f[o + 3], f[o + 4], f[o + 5], f[o + 6], g.pos[0], g.pos[1], g.pos[2]);
+          return Math.hypot(f[o] + x - t.x, f[o + 1] + y - t.y, f[o + 2] + z - t.z) < MATCH_TOLERANCE;
+        });
+      });
+      if (body === -1) throw this.mismatch(`a collider at (${t.x}, ${t.y}, ${t.z}) matches no geom`);
+      handles.push(collider.handle);
+      bodies.push(body);
+    }
+    return [handles, bodies];
+  }
+
+  private mismatch(what: string): Error {
+    return new Error(`BodyDynamics (${this.model.name}): the Rapier world does not have the layout expected from sim/mjcf: ${what}`);
+  }
+}
+
+/** Rotates (vx, vy, vz) by the unit quaternion (x, y, z, w). */
+function rotate(x: number, y: number, z: number, w: number, vx: number, vy: number, vz: number): [number, number, number] {
+  // t = 2 q_vec x v;  v' = v + w t + q_vec x t
+  const tx = 2 * (y * vz - z * vy);
+  const ty = 2 * (z * vx - x * vz);
+  const tz = 2 * (x * vy - y * vx);
+  return [vx + w * tx + (y * tz - z * ty), vy + w * ty + (z * tx - x * tz), vz + w * tz + (x * ty - y * tx)];
+}
+
+/** Hamilton product of quaternions given as (x, y, z, w). */
+function quatMul(ax: number, ay: number, az: number, aw: number, bx: number, by: number, bz: number, bw: number): [number, number, number, number] {
+  return [aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw, aw * bw - ax * bx - ay * by - az * bz];
+}
+
+function writeRotationMatrix([x, y, z, w]: [number, number, number, number], out: Float64Array, at: number): void {
+  out[at] = 1 - 2 * (y * y + z * z);
+  out[at + 1] = 2 * (x * y - z * w);
+  out[at + 2] = 2 * (x * z + y * w);
+  out[at + 3] = 2 * (x * y + z * w);
+  out[at + 4] = 1 - 2 * (x * x + z * z);
+  out[at + 5] = 2 * (y * z - x * w);
+  out[at + 6] = 2 * (x * z - y * w);
+  out[at + 7] = 2 * (y * z + x * w);
+  out[at + 8] = 1 - 2 * (x * x + y * y);
+}

@@ -1,0 +1,81 @@
+/**
+ * Our MJCF files against MuJoCo's compiled reference (../shared/reference/mjcf/mujoco_facts.json):
+ * the same bodies with the same masses and inertias, the same joints (type, range, armature,
+ * damping, stiffness) and the same actuators, so published hyperparameters transfer.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMjcf } from '../mjcf/index.ts';
+import { ROBOT_ENVS } from './index.ts';
+import { initPhysics, robotModelXml, type RobotFile } from './physics.ts';
+
+interface Facts {
+  timestep: number;
+  total_mass: number;
+  bodies: { name: string; mass: number; inertia: number[] }[];
+  joints: { name: string; type: string; limited: number; range: number[]; armature: number; damping: number; stiffness: number }[];
+  actuators: { joint: string; gear: number; ctrlrange: number[] }[];
+}
+
+const FACTS = path.resolve(process.cwd(), '../shared/reference/mjcf/mujoco_facts.json');
+const facts = (JSON.parse(fs.readFileSync(FACTS, 'utf8')) as { models: Record<string, Facts> }).models;
+
+/** Gymnasium's file for each of ours. */
+const REFERENCE: Record<RobotFile, string> = {
+  'hopper.xml': 'hopper.xml',
+  'walker2d.xml': 'walker2d_v5.xml',
+  'half_cheetah.xml': 'half_cheetah.xml',
+  'ant.xml': 'ant.xml',
+  'humanoid.xml': 'humanoid.xml',
+  'reacher.xml': 'reacher.xml',
+  'pusher.xml': 'pusher_v5.xml',
+  'inverted_pendulum.xml': 'inverted_pendulum.xml',
+};
+
+/** Relative tolerance on masses and inertias (the cheetah's capsule end points are rounded to 0.1 mm). */
+const MASS_TOLERANCE = 1e-3;
+
+beforeAll(() => initPhysics());
+
+describe.each(ROBOT_ENVS.map((e) => e.config))('$modelFile', (config) => {
+  const reference = facts[REFERENCE[config.modelFile]];
+
+  it('has MuJoCo\'s bodies, masses and inertias', () => {
+    const model = loadMjcf(robotModelXml(config.modelFile, config.id));
+    expect(model.warnings.filter((w) => !w.includes('not enforced'))).toEqual([]);
+    expect(model.bodies.length).toBe(reference.bodies.length);
+    const total = model.bodies.reduce((sum, b) => sum + b.mass, 0);
+    expect(Math.abs(total - reference.total_mass) / reference.total_mass).toBeLessThan(MASS_TOLERANCE);
+    model.bodies.forEach((body, i) => {
+      const expected = reference.bodies[i];
+      if (expected.name !== '(null)') expect(body.name).toBe(expected.name);
+      expect(Math.abs(body.mass - expected.mass), `${body.name} mass`).toBeLessThanOrEqual(MASS_TOLERANCE * expected.mass);
+      const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+      sorted(body.inertia).forEach((moment, k) => {
+        expect(Math.abs(moment - sorted(expected.inertia)[k]), `${body.name} inertia`).toBeLessThanOrEqual(MASS_TOLERANCE * Math.max(...expected.inertia));
+      });
+    });
+    model.dispose();
+  });
+
+  it('has MuJoCo\'s joints and actuators', () => {
+    const model = loadMjcf(robotModelXml(config.modelFile, config.id));
+    expect(model.joints.map((j) => j.name)).toEqual(reference.joints.map((j) => j.name));
+    model.joints.forEach((joint, i) => {
+      const expected = reference.joints[i];
+      expect(joint.type).toBe(expected.type);
+      expect(joint.range === null).toBe(expected.limited === 0);
+      if (joint.range) joint.range.forEach((v, k) => expect(v).toBeCloseTo(expected.range[k], 6));
+      expect([joint.armature, joint.damping, joint.stiffness]).toEqual([expected.armature, expected.damping, expected.stiffness]);
+    });
+    expect(model.actuators.map((a) => [a.joint, a.gear, a.ctrlRange])).toEqual(reference.actuators.map((a) => [a.joint, a.gear, a.ctrlrange]));
+    model.dispose();
+  });
+
+  it('keeps Gymnasium\'s dt: timestep x frameSkip', () => {
+    const model = loadMjcf(robotModelXml(config.modelFile, config.id));
+    expect(model.timestep * config.frameSkip).toBeCloseTo(config.dtSeconds, 9);
+    model.dispose();
+  });
+});
