@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'runs/', 'renderer/dist/', '**/*.svelte'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'runs/', 'renderer/dist/', 'test-results/', '**/*.svelte'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
 import { chartPoints, expect, keepScreenshot, startRunFromUi, test } from './fixtures.ts';
 import type { ServedLab } from './fixtures.ts';
 
-const tiny = { totalSteps: '4096', num_steps: '512', num_minibatches: '4', update_epochs: '4' };
+const tiny = { totalSteps: '4096', num_envs: '1', num_steps: '512', num_minibatches: '4', update_epochs: '4' };
 
 async function waitFinished(lab: ServedLab, runId: string): Promise<void> {
   await expect.poll(() => lab.server.lab.listRuns().find((r) => r.id === runId)?.status, { timeout: 60_000 }).toBe('finished');

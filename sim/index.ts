@@ -7,6 +7,10 @@ export { TimeLimit } from './core/time-limit.ts';
 export { SyncVecEnv, type VecEnv, type VecStepResult, type EpisodeRecord } from './core/vec-env.ts';
 export { NormalizeObservation, NormalizeReward, RunningMeanStd, type ObsNormStats, type RewardNormStats } from './core/normalize.ts';
 export { makeEnv, listEnvs, registerEnv, type MakeEnvOptions } from './core/registry.ts';
+export { loadMjcf, type MjcfModel } from './mjcf/index.ts';
+export { initPhysics } from './robots/index.ts';
 import { registerClassicEnvs } from './classic/index.ts';
+import { registerRobotEnvs } from './robots/index.ts';
 
 registerClassicEnvs();
+registerRobotEnvs();

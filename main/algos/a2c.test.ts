@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { a2c, a2cHparams } from './a2c.ts';
 import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 7e-4 };
 
@@ -34,5 +35,12 @@ describe('a2c', () => {
     const algo = a2c.create(agent, a2cHparams.parse({ optimizer: 'adam' }), Rng.fromSeed(6));
     algo.update(syntheticBatch(agent, 6), context);
     expect(Object.keys(algo.saveState().arrays)).toContain('exp_avg_sq/0');
+  });
+});
+
+describe('a2c on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+  // The zoo's Pendulum shape (8 envs x 8 steps, gamma 0.9, lambda 0.9) with a larger RMSprop step.
+    await expectLearns({ algo: 'a2c', hparams: { num_envs: 8, num_steps: 8, gamma: 0.9, gae_lambda: 0.9, learning_rate: 2e-3 }, totalSteps: 160_000, seed: 1, margin: 300 });
   });
 });

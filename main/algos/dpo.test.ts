@@ -7,6 +7,7 @@ import type { LossGradients, Minibatch } from './minibatch.ts';
 import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference, seededUniform } from '../rl/test-support.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 const term = dpoObjective(2, 0.6);
 /** drift = loss + ρÂ, since the term's loss is -(ρÂ - drift). */
@@ -120,5 +121,11 @@ describe('dpo algorithm', () => {
     expect(stats.clip_fraction).toBeUndefined();
     expect(stats.epochs).toBe(3);
     expect(snapshotParams(agent)).not.toEqual(before);
+  });
+});
+
+describe('dpo on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+    await expectLearns({ algo: 'dpo', hparams: { num_envs: 4, num_steps: 512, gamma: 0.9, learning_rate: 1e-3 }, totalSteps: 30_720, seed: 1, margin: 150 });
   });
 });

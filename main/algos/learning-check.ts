@@ -95,7 +95,8 @@ export function firstAndLastReturns(returns: readonly number[]): { first: number
 /**
  * Trains briefly and expects the mean return of the last training episodes to beat the first ones'
  * by `margin` (Pendulum-v1: about -1200 for a random policy, about -150 once it swings up and
- * balances). The deterministic evaluation before and after is reported in the message.
+ * balances). The deterministic evaluation before and after is reported in the message (printed
+ * too when LEARNING_CHECK_LOG is set, for tuning).
  */
 export async function expectLearns(options: LearningCheckOptions & { margin: number }): Promise<LearningCheckResult> {
   const result = await runLearningCheck(options);
@@ -103,6 +104,7 @@ export async function expectLearns(options: LearningCheckOptions & { margin: num
   const summary =
     `${options.algo}: training return ${first.toFixed(1)} -> ${last.toFixed(1)}, ` +
     `deterministic eval ${result.before.toFixed(1)} -> ${result.after.toFixed(1)}, ${result.updates} updates, ${result.wallSeconds.toFixed(1)} s`;
+  if (process.env.LEARNING_CHECK_LOG) console.log(summary);
   expect(last - first, summary).toBeGreaterThan(options.margin);
   return result;
 }

@@ -6,6 +6,7 @@ import { OldPolicy } from './old-policy.ts';
 import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference } from '../rl/test-support.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
   it('runs from 1 at the first update to 1/K at the last, linearly', () => {
@@ -14,6 +15,7 @@ describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
     expect(mdpoStepSize(100, 100)).toBeCloseTo(0.01, 12);
     expect(mdpoStepSize(1, 1)).toBe(1);
     for (let k = 1; k < 10; k++) expect(mdpoStepSize(k, 10) - mdpoStepSize(k + 1, 10)).toBeCloseTo(0.1, 12);
+    expect(mdpoStepSize(12, 10)).toBeCloseTo(0.1, 12); // past K: stays at 1/K, never 0 or negative
   });
 });
 
@@ -74,5 +76,11 @@ describe('mdpo algorithm', () => {
   it("declares mdpo_on's defaults", () => {
     const hp = mdpoHparams.parse({});
     expect([hp.sgd_steps, hp.learning_rate, hp.anneal_lr, hp.norm_adv, hp.critic_epochs, hp.num_minibatches, hp.clip_coef]).toEqual([5, 3e-4, false, true, 5, 16, 0.2]);
+  });
+});
+
+describe('mdpo on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+    await expectLearns({ algo: 'mdpo', hparams: { num_envs: 4, num_steps: 256, gamma: 0.9, learning_rate: 3e-3, sgd_steps: 10 }, totalSteps: 40_960, seed: 1, margin: 250 });
   });
 });

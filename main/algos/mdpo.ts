@@ -39,9 +39,12 @@ export const mdpoHparams = z
   .strict();
 export type MdpoHparams = z.infer<typeof mdpoHparams>;
 
-/** Mirror descent's step size t_k = 1 - (k - 1)/K for the 1-based update k of K; the KL weight is 1/t_k. */
+/**
+ * Mirror descent's step size t_k = 1 - (k - 1)/K for the 1-based update k of K; the KL weight is
+ * 1/t_k. Held at its last value 1/K should a run go past K updates.
+ */
 export function mdpoStepSize(update: number, totalUpdates: number): number {
-  return 1 - (update - 1) / totalUpdates;
+  return Math.max(1 - (update - 1) / totalUpdates, 1 / totalUpdates);
 }
 
 export interface MdpoLossTerms {

@@ -6,6 +6,7 @@ import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
 import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import type { RolloutBatch } from './algorithm.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -58,5 +59,12 @@ describe('reinforce', () => {
     normalizeAdvantages(weights);
     expect(algo.update(batch, context).policy_loss).toBeCloseTo(expectedPolicyLoss(batch, weights), 5);
     expect(batch.returns).toEqual(syntheticBatch(await syntheticAgent({ seed: 4 }), 4).returns); // the batch is left as it was
+  });
+});
+
+describe('reinforce on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+  // Whole 200-step episodes per env, so every return is a complete Monte-Carlo one. REINFORCE's variance makes it the slowest here.
+    await expectLearns({ algo: 'reinforce', hparams: { num_envs: 4, num_steps: 200, gamma: 0.9, learning_rate: 3e-3, baseline: true, norm_adv: true }, totalSteps: 120_000, seed: 1, margin: 70 });
   });
 });

@@ -8,6 +8,7 @@ import type { RolloutBatch } from './algorithm.ts';
 import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -111,5 +112,11 @@ describe('TRPO policy step', () => {
     const hp = trpoHparams.parse({});
     expect([hp.max_kl, hp.cg_damping, hp.cg_iters, hp.line_search_steps, hp.line_search_shrink]).toEqual([0.01, 0.1, 10, 10, 0.8]);
     expect([hp.critic_epochs, hp.learning_rate, hp.anneal_lr]).toEqual([10, 1e-3, false]);
+  });
+});
+
+describe('trpo on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+    await expectLearns({ algo: 'trpo', hparams: { num_envs: 4, num_steps: 512, gamma: 0.9, max_kl: 0.02 }, totalSteps: 30_720, seed: 1, margin: 200 });
   });
 });

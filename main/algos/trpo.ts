@@ -106,7 +106,7 @@ class Trpo implements OnPolicyAlgorithm {
   }
 
   /** The natural-gradient step with line search on the whole batch. */
-  policyStep(batch: RolloutBatch): TrpoStepResult {
+  private policyStep(batch: RolloutBatch): TrpoStepResult {
     const { agent, hp } = this;
     const rows = batch.numSteps * batch.numEnvs;
     this.ensureBuffers(rows);

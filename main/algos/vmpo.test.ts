@@ -7,6 +7,7 @@ import type { LossGradients, Minibatch } from './minibatch.ts';
 import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
 import { finiteDifference } from '../rl/test-support.ts';
 import { Rng } from '../../sim/index.ts';
+import { expectLearns } from './learning-check.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 
@@ -166,5 +167,11 @@ describe('vmpo algorithm', () => {
     const hp = vmpoHparams.parse({});
     expect([hp.eps_eta, hp.eps_mu, hp.eps_sigma, hp.eta_init, hp.alpha_mu_init, hp.alpha_sigma_init]).toEqual([0.01, 0.01, 5e-5, 1, 1, 1]);
     expect([hp.update_epochs, hp.num_minibatches, hp.norm_adv, hp.top_half, hp.vf_coef]).toEqual([10, 8, false, true, 1]);
+  });
+});
+
+describe('vmpo on Pendulum-v1', () => {
+  it('improves in a short seeded run', async () => {
+    await expectLearns({ algo: 'vmpo', hparams: { num_envs: 4, num_steps: 512, gamma: 0.9, learning_rate: 1e-3 }, totalSteps: 40_960, seed: 1, margin: 120 });
   });
 });

@@ -38,7 +38,7 @@ let trainedRun: string;
 beforeAll(async () => {
   runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-cli-'));
   const result = await gaitlab([
-    'train', '--env', 'Pendulum-v1', '--steps', '1024', '--seed', '3', '--runs', runsDir, '--json',
+    'train', '--env', 'Pendulum-v1', '--steps', '1024', '--seed', '3', '--envs', '1', '--runs', runsDir, '--json',
     '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '2',
   ]);
   expect(result.stderr).not.toMatch(/gaitlab: /);

@@ -49,7 +49,7 @@ describe('Lab with real trainers', () => {
 
     const detail = lab.getRun(run.id);
     const change = detail.events.find((e) => e.type === 'hparams');
-    expect(change).toMatchObject({ values: { learning_rate: 1e-4 }, previous: { learning_rate: 3e-4 } });
+    expect(change).toMatchObject({ values: { learning_rate: 1e-4 }, previous: { learning_rate: run.config.hparams.learning_rate } });
     expect(detail.events.map((e) => e.type)).toEqual(expect.arrayContaining(['pause', 'hparams', 'resume']));
     const after = detail.metrics.filter((row) => (row.step ?? 0) > change!.step);
     expect(after.length).toBeGreaterThan(0);

@@ -16,7 +16,8 @@ function store(): RunStore {
   return new RunStore(dir);
 }
 
-const small = { num_steps: 128, num_minibatches: 4, update_epochs: 2, num_envs: 2 };
+// Small rollouts, and the settings these tests are about spelled out (the Pendulum preset differs).
+const small = { num_steps: 128, num_minibatches: 4, update_epochs: 2, num_envs: 2, learning_rate: 3e-4, anneal_lr: true, norm_obs: true, norm_reward: true };
 
 function config(env: string, totalSteps: number, extra: Record<string, number | boolean> = {}) {
   return buildRunConfig({ env, algo: 'ppo', seed: 5, totalSteps, hparams: { ...small, ...extra }, checkpointEveryUpdates: 2 });
@@ -114,5 +115,22 @@ describe('Trainer for the viewer', () => {
       expect(Math.min(...t!.rewards)).toBeGreaterThanOrEqual(-16.3);
     }
     expect(run.readEvents().some((e) => e.type === 'evaluation')).toBe(true);
+  });
+});
+
+describe('Trainer on a tfjs backend', () => {
+  it('leaks no tensors across updates', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const s = store();
+    const run = s.createRun({ ...config('Pendulum-v1', 1024), backend: 'wasm' }, { versions });
+    const counts: number[] = [];
+    const trainer = await Trainer.open(run, (m) => {
+      if (m.type === 'metrics') counts.push(tf.memory().numTensors);
+    });
+    expect(trainer.backendName).toBe('wasm');
+    await trainer.train();
+    trainer.dispose();
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts).size).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
  * Used the same way by `gaitlab train` (in-process) and by the Lab's trainer processes.
  * Commands (hyperparameter changes, pause, stop, checkpoint) apply at update boundaries.
  */
-import { Rng } from '../../sim/index.ts';
+import { Rng, initPhysics } from '../../sim/index.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { RunStatus, TrainerCommand, TrainerMessage } from '../lab/protocol.ts';
 import type { RunHandle } from '../store/run-store.ts';
@@ -73,6 +73,7 @@ export class Trainer {
     const hparams = parseHparams(algo, config.hparams);
     const hp = hparams as unknown as RunHparams;
     const backend = await selectBackend(config.backend);
+    await initPhysics(); // Rapier and the robot models, once per process
     const rng = Rng.fromSeed(config.seed);
     const stack = buildEnvStack({
       envId: config.env,

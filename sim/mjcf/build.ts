@@ -5,7 +5,7 @@
  *   joint position, frames set explicitly so the joint reads 0 at qpos0; limits set after creation
  *   (Rapier ignores revolute limits passed in JointData).
  * - Joint armature, damping and stiffness as joint motors (drives.ts), set up by the model.
- * - Colliders carry no mass; each body gets MuJoCo's mass properties (plus armature) directly.
+ * - Colliders carry no mass; each body gets MuJoCo's mass properties directly (links.ts).
  * - MuJoCo's contype/conaffinity rule, "collide if (t1 & a2) | (t2 & a1)", maps exactly onto
  *   Rapier's "(m1 & f2) && (m2 & f1)" with m = t | a << 8 and f = a | t << 8.
  * - Friction combines by max, as MuJoCo does.

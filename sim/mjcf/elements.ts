@@ -2,7 +2,7 @@
  * Readers for single MJCF elements — frames, geoms, joints, inertials, motors — turning attributes
  * (already merged with their default class) into checked, SI-unit values.
  */
-import { geomInertia, geomVolume, isPhysicalInertia, type MassPart, type SolidGeomType } from './inertia.ts';
+import { geomInertia, geomVolume, isPhysicalInertia, type MassPart } from './inertia.ts';
 import { IDENTITY_QUAT, cross, normalize, quatAxisAngle, quatFromColumns, quatMul, quatNormalize, quatZTo, scale, add, sub, norm, symmetricEigen, type Quat, type Vec3 } from './math.ts';
 import type { ElementReader, Warnings } from './reader.ts';
 import type { GeomType } from '../core/scene.ts';

@@ -12,7 +12,7 @@
 import type { CompiledModel } from './compile.ts';
 import type { CompiledJoint } from './elements.ts';
 import type { Link, LinkPlan } from './links.ts';
-import { add, cross, dot, quatAxisAngle, quatConj, quatMul, rotate, sub, type Quat, type Vec3 } from './math.ts';
+import { add, cross, dot, quatAxisAngle, quatConj, quatMul, quatNormalize, rotate, scale, sub, type Quat, type Vec3 } from './math.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -20,19 +20,22 @@ export class Kinematics {
   private readonly links: readonly Link[];
   private readonly joints: readonly CompiledJoint[];
 
-  constructor(model: CompiledModel, plan: LinkPlan) {
+  constructor(
+    private readonly model: CompiledModel,
+    plan: LinkPlan,
+  ) {
     this.links = plan.links;
     this.joints = model.joints;
   }
 
   /** qpos0 (each joint at `ref`, free joints where the file puts the body). */
-  initialQpos(model: CompiledModel, out: Float64Array): void {
+  initialQpos(out: Float64Array): void {
     for (const joint of this.joints) {
       if (joint.type !== 'free') {
         out[joint.qposIndex] = joint.ref;
         continue;
       }
-      const body = model.bodies[joint.body];
+      const body = this.model.bodies[joint.body];
       out.set(body.xpos, joint.qposIndex);
       out.set(body.xquat, joint.qposIndex + 3);
     }
@@ -128,7 +131,7 @@ export class Kinematics {
       if (link.kind === 'free') {
         const joint = this.joints[link.freeJoint];
         const a = joint.qposIndex;
-        const q = normalizedQuat([qpos[a + 3], qpos[a + 4], qpos[a + 5], qpos[a + 6]]);
+        const q = quatNormalize([qpos[a + 3], qpos[a + 4], qpos[a + 5], qpos[a + 6]]) ?? [1, 0, 0, 0];
         const p: Vec3 = [qpos[a], qpos[a + 1], qpos[a + 2]];
         const d = joint.qvelIndex;
         const w = rotate(q, [qvel[d + 3], qvel[d + 4], qvel[d + 5]]);
@@ -146,14 +149,14 @@ export class Kinematics {
         const value = qpos[joint.qposIndex] - joint.ref;
         const rate = qvel[joint.qvelIndex];
         if (joint.type === 'slide') {
-          p = add(p, scaleVec(axis, value));
-          v = add(v, scaleVec(axis, rate));
+          p = add(p, scale(axis, value));
+          v = add(v, scale(axis, rate));
         } else {
           const anchor = add(p, rotate(q, joint.pos));
           q = quatMul(q, quatAxisAngle(joint.axis, value));
           p = sub(anchor, rotate(q, joint.pos));
-          w = add(w, scaleVec(axis, rate));
-          v = add(v, scaleVec(cross(anchor, axis), rate));
+          w = add(w, scale(axis, rate));
+          v = add(v, scale(cross(anchor, axis), rate));
         }
       }
       writePose(pose, k, p, q);
@@ -180,34 +183,38 @@ export class Kinematics {
       const s = rel[1] * a[0] + rel[2] * a[1] + rel[3] * a[2];
       return [2 * Math.atan2(rel[0] < 0 ? -s : s, Math.abs(rel[0]))];
     }
-    // Several hinges: x-y-z Euler angles (intrinsic) in the joint frame, MuJoCo's joint order.
+    // Several hinges: x-y(-z) Euler angles (intrinsic) in the joint frame, MuJoCo's joint order.
     const f = link.jointFrame;
     const [w, x, y, z] = quatMul(quatMul(quatConj(f), rel), f);
-    const alpha = Math.atan2(-2 * (y * z - w * x), 1 - 2 * (x * x + y * y));
-    const beta = Math.asin(Math.max(-1, Math.min(1, 2 * (x * z + w * y))));
-    const gamma = Math.atan2(-2 * (x * y - w * z), 1 - 2 * (y * y + z * z));
-    return [alpha, beta, gamma].slice(0, link.hinges.length).map((angle, i) => angle * link.axisSigns[i]);
+    let angles: number[];
+    if (link.hinges.length === 2) {
+      // R = Rx(a) Ry(b): its y column is (0, cos a, sin a) and its x row (cos b, 0, sin b); unlike
+      // the three-angle formulas these stay well defined as b nears +-90 degrees.
+      angles = [Math.atan2(2 * (y * z + w * x), 1 - 2 * (x * x + z * z)), Math.atan2(2 * (x * z + w * y), 1 - 2 * (y * y + z * z))];
+    } else {
+      angles = [
+        Math.atan2(-2 * (y * z - w * x), 1 - 2 * (x * x + y * y)),
+        Math.asin(Math.max(-1, Math.min(1, 2 * (x * z + w * y)))),
+        Math.atan2(-2 * (x * y - w * z), 1 - 2 * (y * y + z * z)),
+      ];
+    }
+    return angles.map((angle, i) => angle * link.axisSigns[i]);
   }
 }
 
-function readPos(pose: Float64Array, k: number): Vec3 {
+/** Position of link `k` in a pose array. */
+export function readPos(pose: Float64Array, k: number): Vec3 {
   return [pose[7 * k], pose[7 * k + 1], pose[7 * k + 2]];
 }
 
-function readQuat(pose: Float64Array, k: number): Quat {
+/** Orientation (w-first) of link `k` in a pose array. */
+export function readQuat(pose: Float64Array, k: number): Quat {
   return [pose[7 * k + 3], pose[7 * k + 4], pose[7 * k + 5], pose[7 * k + 6]];
 }
 
 function writePose(pose: Float64Array, k: number, p: Readonly<Vec3>, q: Readonly<Quat>): void {
   pose.set(p, 7 * k);
   pose.set(q, 7 * k + 3);
-}
-
-const scaleVec = (a: Readonly<Vec3>, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
-
-function normalizedQuat(q: Quat): Quat {
-  const n = Math.hypot(q[0], q[1], q[2], q[3]);
-  return n > 0 ? [q[0] / n, q[1] / n, q[2] / n, q[3] / n] : [1, 0, 0, 0];
 }
 
 function wrapToPi(x: number): number {

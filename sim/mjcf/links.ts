@@ -90,6 +90,7 @@ export function planLinks(model: CompiledModel, warnings: Warnings): LinkPlan {
   links.forEach((link, index) => {
     if (link.kind !== 'world') setMassProperties(link, index, model, placements, warnings);
   });
+  warnLightLinks(links, model, warnings);
   return { links, placements };
 }
 
@@ -231,4 +232,20 @@ function setMassProperties(link: Link, index: number, model: CompiledModel, plac
   }
   link.mass = principalInertia(props);
   if (!link.mass.inertia.every((i) => i > 0)) throw unsupported(root, 'a moving body needs a positive rotational inertia');
+}
+
+/** Heavier neighbour / link mass above which Rapier's iterative solver converges too slowly. */
+const MASS_RATIO_WARNING = 30;
+
+/** Flags links jointed between much heavier ones: the solver may not hold their limits. */
+function warnLightLinks(links: readonly Link[], model: CompiledModel, warnings: Warnings): void {
+  links.forEach((link, index) => {
+    if (link.kind !== 'jointed') return;
+    const neighbours = links.filter((other, k) => (k === link.parent && k !== 0) || (other.parent === index && other.kind === 'jointed'));
+    const heaviest = Math.max(0, ...neighbours.map((n) => n.mass.mass));
+    if (heaviest > MASS_RATIO_WARNING * link.mass.mass) {
+      const ratio = Math.round(heaviest / link.mass.mass);
+      warnings.add(`body '${model.bodies[link.root].name}': ${ratio}x lighter than a jointed neighbour; Rapier's iterative solver may not hold its joint limits`);
+    }
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Physics steps per second of MJCF models under uniform random controls (resampled every env
  * step, as Gymnasium's frame_skip does), one thread, after a warm-up that lets V8 tier the
- * Rapier WASM up. Prints JSON.
+ * Rapier WASM up. Reports wall-clock and CPU-time rates (the CPU figure is steadier on a busy
+ * machine). Prints JSON.
  *
  *   node bin/run-ts.js sim/mjcf/mjcf.bench.ts [--iterations N] [--pgs N] [--steps N] [model.xml ...]
  */
@@ -14,13 +15,12 @@ const REFERENCE = new URL('../../../shared/reference/mjcf/', import.meta.url);
 const FRAME_SKIP: Record<string, number> = { 'hopper.xml': 4, 'walker2d_v5.xml': 4, 'half_cheetah.xml': 5, 'ant.xml': 5, 'humanoid.xml': 5, 'reacher.xml': 2, 'pusher_v5.xml': 5, 'inverted_pendulum.xml': 2 };
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
+const option = (name: string): number | undefined => {
   const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(args.splice(i, 2)[1]);
+  return i === -1 ? undefined : Number(args.splice(i, 2)[1]);
 };
-const solverIterations = option('iterations', 8);
-const pgsIterations = option('pgs', 1);
-const steps = option('steps', 20_000);
+const solver = { solverIterations: option('iterations'), pgsIterations: option('pgs') }; // undefined: the loader's defaults
+const steps = option('steps') ?? 20_000;
 const files = args.length > 0 ? args : ['hopper.xml', 'half_cheetah.xml'];
 
 await RAPIER.init();
@@ -32,37 +32,48 @@ const random = () => {
   return seed / 2 ** 32;
 };
 
-function run(file: string, count: number): { physicsStepsPerS: number; resetMicros: number } {
-  const model = loadMjcf(readFileSync(new URL(file, REFERENCE), 'utf8'), { solverIterations, pgsIterations });
+function run(file: string, count: number, resetEvery: number) {
+  const model = loadMjcf(readFileSync(new URL(file, REFERENCE), 'utf8'), solver);
+  const { numSolverIterations: solverIterations, numInternalPgsIterations: pgsIterations } = model.world;
   const skip = FRAME_SKIP[file] ?? 1;
   const ctrl = new Float64Array(model.nu);
-  let resetMs = 0;
-  let resets = 0;
+  const resetMs: number[] = [];
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     if (i % skip === 0) model.actuators.forEach((a, k) => (ctrl[k] = (a.ctrlRange?.[0] ?? -1) + ((a.ctrlRange?.[1] ?? 1) - (a.ctrlRange?.[0] ?? -1)) * random()));
     model.step(ctrl);
-    if ((i + 1) % (1000 * skip) === 0) {
+    if ((i + 1) % resetEvery === 0) {
       const r0 = performance.now();
       model.reset();
-      resetMs += performance.now() - r0;
-      resets++;
+      resetMs.push(performance.now() - r0);
     }
   }
-  const seconds = (performance.now() - t0 - resetMs) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const resetTotal = resetMs.reduce((a, b) => a + b, 0);
+  const seconds = (performance.now() - t0 - resetTotal) / 1000;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6 - resetTotal / 1000;
   model.dispose();
-  return { physicsStepsPerS: Math.round(count / seconds), resetMicros: resets ? Math.round((1000 * resetMs) / resets) : NaN };
+  return {
+    solverIterations,
+    pgsIterations,
+    physicsStepsPerS: Math.round(count / seconds),
+    cpuPhysicsStepsPerS: Math.round(count / cpuSeconds),
+    resetMicros: Math.round(1000 * resetMs.sort((a, b) => a - b)[resetMs.length >> 1]), // median
+  };
 }
 
 const results = files.map((file) => {
-  run(file, 3000); // warm-up
-  const { physicsStepsPerS, resetMicros } = run(file, steps);
   const skip = FRAME_SKIP[file] ?? 1;
+  run(file, 5000, 100); // warm-up, resets included
+  // Gymnasium resets after 1000 env steps
+  const { solverIterations, pgsIterations, physicsStepsPerS, cpuPhysicsStepsPerS, resetMicros } = run(file, steps, 1000 * skip);
   return {
     model: file,
     solverIterations,
     pgsIterations,
     physicsStepsPerS,
+    cpuPhysicsStepsPerS,
     envStepsPerS: Math.round(physicsStepsPerS / skip),
     resetMicros,
     mujocoBestPhysicsStepsPerS: mujoco[file]?.best_physics_steps_per_s ?? null,

@@ -8,16 +8,16 @@ import { buildWorld } from './build.ts';
 import type { CompiledModel } from './compile.ts';
 import { carriesEffort, initDrive, planDrives, updateDrive, type Drive } from './drives.ts';
 import type { JointType } from './elements.ts';
-import { Kinematics } from './kinematics.ts';
+import { Kinematics, readPos, readQuat } from './kinematics.ts';
 import type { LinkPlan } from './links.ts';
-import { cross, quatMul, rotate, type Quat, type Vec3 } from './math.ts';
+import { add, cross, quatMul, rotate, type Vec3 } from './math.ts';
 
 export interface MjcfLoadOptions {
   /** Scene id; default `mjcf/<model name>`. */
   id?: string;
   /** Rapier solver iterations (substeps) per step (default 8: see sim/mjcf/README.md). */
   solverIterations?: number;
-  /** Rapier PGS iterations inside each solver iteration (default 1). */
+  /** Rapier PGS iterations inside each solver iteration (default 4). */
   pgsIterations?: number;
 }
 
@@ -86,6 +86,8 @@ export interface MjcfModel {
   /** Frees the Rapier world; the model is unusable afterwards. */
   dispose(): void;
 }
+
+let restoreWarmedUp = false;
 
 export function createModel(model: CompiledModel, plan: LinkPlan, warnings: readonly string[], options: MjcfLoadOptions): MjcfModel {
   return new RapierMjcfModel(model, plan, warnings, options);
@@ -156,7 +158,7 @@ class RapierMjcfModel implements MjcfModel {
     this.motors = compiled.actuators.map((a) => ({ joint: a.joint, gear: a.gear, lo: a.ctrlRange?.[0] ?? -Infinity, hi: a.ctrlRange?.[1] ?? Infinity }));
     this.efforts = new Float64Array(compiled.joints.length);
 
-    const built = buildWorld(compiled, plan, options.solverIterations ?? 8, options.pgsIterations ?? 1);
+    const built = buildWorld(compiled, plan, options.solverIterations ?? 8, options.pgsIterations ?? 4);
     this.world = built.world;
     this.bodyHandles = built.bodyHandles;
     this.rigidBodies = this.bodyHandles.map((h) => this.world.getRigidBody(h));
@@ -176,10 +178,16 @@ class RapierMjcfModel implements MjcfModel {
     this.axes = new Float64Array(3 * compiled.joints.length);
     this.qposNow = new Float64Array(compiled.nq);
     this.qvelNow = new Float64Array(compiled.nv);
-    this.kinematics.initialQpos(compiled, this.qposNow);
+    this.kinematics.initialQpos(this.qposNow);
     this.refresh();
     this.initial = { pose: this.pose.slice(), velocity: this.velocity.slice(), axes: this.axes.slice(), qpos: this.qposNow.slice(), qvel: this.qvelNow.slice() };
     this.snapshot = this.world.takeSnapshot();
+    if (!restoreWarmedUp) {
+      // The first restore in a process takes tens of ms (V8 compiles that WASM path lazily):
+      // pay it here, at load, so that every reset() is fast.
+      World.restoreSnapshot(this.snapshot).free();
+      restoreWarmedUp = true;
+    }
   }
 
   reset(): void {
@@ -231,11 +239,10 @@ class RapierMjcfModel implements MjcfModel {
     this.kinematics.forward(qpos, qvel, this.pose, this.velocity);
     this.rigidBodies.forEach((body, k) => {
       if (k === 0) return;
-      const p: Vec3 = [this.pose[7 * k], this.pose[7 * k + 1], this.pose[7 * k + 2]];
-      const q: Quat = [this.pose[7 * k + 3], this.pose[7 * k + 4], this.pose[7 * k + 5], this.pose[7 * k + 6]];
+      const p = readPos(this.pose, k);
+      const q = readQuat(this.pose, k);
       const w: Vec3 = [this.velocity[6 * k], this.velocity[6 * k + 1], this.velocity[6 * k + 2]];
-      const com = rotate(q, this.plan.links[k].mass.pos);
-      const vCom = cross(w, [p[0] + com[0], p[1] + com[1], p[2] + com[2]]);
+      const vCom = cross(w, add(p, rotate(q, this.plan.links[k].mass.pos)));
       body.setTranslation({ x: p[0], y: p[1], z: p[2] }, true);
       body.setRotation({ x: q[1], y: q[2], z: q[3], w: q[0] }, true);
       body.setAngvel({ x: w[0], y: w[1], z: w[2] }, true);
@@ -248,12 +255,10 @@ class RapierMjcfModel implements MjcfModel {
 
   frame(out: Frame = new Float32Array(7 * this.bodies.length)): Frame {
     this.plan.placements.forEach((place, b) => {
-      const k = place.link;
-      const p: Vec3 = [this.pose[7 * k], this.pose[7 * k + 1], this.pose[7 * k + 2]];
-      const q: Quat = [this.pose[7 * k + 3], this.pose[7 * k + 4], this.pose[7 * k + 5], this.pose[7 * k + 6]];
-      const local = rotate(q, place.pos);
+      const q = readQuat(this.pose, place.link);
+      const [px, py, pz] = add(readPos(this.pose, place.link), rotate(q, place.pos));
       const [w, x, y, z] = quatMul(q, place.quat);
-      out.set([p[0] + local[0], p[1] + local[1], p[2] + local[2], x, y, z, w], 7 * b);
+      out.set([px, py, pz, x, y, z, w], 7 * b);
     });
     return out;
   }

@@ -13,7 +13,7 @@
  * Bodies welded to their parent (no joints) share the parent's Rapier body; their velocities follow
  * from it. Rapier bodies and colliders are matched to MuJoCo bodies by where they sit at load.
  */
-import type { Collider, RigidBody, World } from '@dimforge/rapier3d-compat';
+import { Vector3, type Collider, type RigidBody, type Rotation, type TempContactManifold, type Vector, type World } from '@dimforge/rapier3d-compat';
 import type { MjcfModel } from '../mjcf/index.ts';
 import { compileMjcf } from '../mjcf/compile.ts';
 import { Warnings } from '../mjcf/reader.ts';
@@ -46,12 +46,24 @@ export class BodyDynamics {
   private readonly inertialRotation: Float64Array;
   /** Rapier body handle of the body each MuJoCo body moves with. */
   private readonly linkHandle: number[];
-  /** Robot colliders and the MuJoCo body each belongs to. */
+  /** Per MuJoCo body, its moving link (index into `links`); per link, mass, centre and velocity (w, v). */
+  private readonly linkOf: number[];
+  private readonly linkHandles: number[];
+  private readonly linkMass: Float64Array;
+  private readonly linkCom: Float64Array;
+  private readonly linkVelocity: Float64Array;
+  /** Robot colliders (handle and MuJoCo body of each), the world's colliders, and which robot
+   * colliders may touch another robot collider. */
   private readonly colliderHandles: number[];
   private readonly colliderBody: number[];
+  private readonly colliderIndex = new Map<number, number>();
+  private readonly staticHandles: number[];
+  private readonly selfTouching: number[];
   private readonly frame: Float32Array;
+  private readonly scratch = new Vector3(0, 0, 0);
   private links: RigidBody[] = [];
   private colliders: Collider[] = [];
+  private staticColliders: Collider[] = [];
   private world: World;
 
   constructor(
@@ -81,15 +93,25 @@ export class BodyDynamics {
     model.bodies.forEach((body, b) => (linkRoot[b] = b === 0 ? 0 : moves[b] ? b : linkRoot[body.parent]));
     model.frame(this.frame);
     this.linkHandle = this.matchLinks(linkRoot);
+    this.linkHandles = [...new Set(this.linkHandle.slice(1))];
+    this.linkOf = this.linkHandle.map((h) => this.linkHandles.indexOf(h));
+    this.linkMass = new Float64Array(this.linkHandles.length);
+    this.linkOf.forEach((k, b) => b > 0 && (this.linkMass[k] += this.mass[b]));
+    this.linkCom = new Float64Array(3 * this.linkHandles.length);
+    this.linkVelocity = new Float64Array(6 * this.linkHandles.length);
     [this.colliderHandles, this.colliderBody] = this.matchColliders();
+    this.colliderHandles.forEach((h, i) => this.colliderIndex.set(h, i));
+    this.staticHandles = this.world.colliders.getAll().filter((c) => c.parent()?.handle === this.linkHandle[0]).map((c) => c.handle);
+    this.selfTouching = this.selfTouchingColliders();
     this.attach();
   }
 
   /** Re-reads Rapier objects by handle: the model's world is a new object after every reset. */
   attach(): void {
     this.world = this.model.world;
-    this.links = this.linkHandle.map((h) => this.world.getRigidBody(h));
+    this.links = this.linkHandles.map((h) => this.world.getRigidBody(h));
     this.colliders = this.colliderHandles.map((h) => this.world.getCollider(h));
+    this.staticColliders = this.staticHandles.map((h) => this.world.getCollider(h));
   }
 
   /** Centres of mass, inertial frames and velocities of every body, from the world now. */
@@ -98,61 +120,98 @@ export class BodyDynamics {
     const f = this.frame;
     const c = this.robotCom;
     c.fill(0);
+    this.linkCom.fill(0);
     for (let b = 1; b < this.bodyCount; b++) {
       const o = FRAME_STRIDE * b;
       const [x, y, z] = rotate(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.localCom[3 * b], this.localCom[3 * b + 1], this.localCom[3 * b + 2]);
       this.com[3 * b] = f[o] + x;
       this.com[3 * b + 1] = f[o + 1] + y;
       this.com[3 * b + 2] = f[o + 2] + z;
-      for (let k = 0; k < 3; k++) c[k] += (this.mass[b] * this.com[3 * b + k]) / this.totalMass;
+      const k = this.linkOf[b];
+      for (let i = 0; i < 3; i++) {
+        c[i] += (this.mass[b] * this.com[3 * b + i]) / this.totalMass;
+        this.linkCom[3 * k + i] += (this.mass[b] * this.com[3 * b + i]) / this.linkMass[k];
+      }
       const iq = 4 * b;
       const q = quatMul(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.inertialQuat[iq], this.inertialQuat[iq + 1], this.inertialQuat[iq + 2], this.inertialQuat[iq + 3]);
       writeRotationMatrix(q, this.inertialRotation, 9 * b);
-
-      const link = this.links[b];
+    }
+    // Rapier's linvel is the velocity of its body's centre of mass, which is the mass-weighted centre
+    // of the MuJoCo bodies welded into it (Rapier's own worldCom() lags until the next step).
+    this.links.forEach((link, k) => {
       const w = link.angvel();
       const v = link.linvel();
-      const linkCom = link.worldCom();
-      // A welded body's centre of mass moves with its link: v_com + w x (com - link com).
-      const [rx, ry, rz] = [this.com[3 * b] - linkCom.x, this.com[3 * b + 1] - linkCom.y, this.com[3 * b + 2] - linkCom.z];
-      this.angularVelocity.set([w.x, w.y, w.z], 3 * b);
-      this.comVelocity.set([v.x + w.y * rz - w.z * ry, v.y + w.z * rx - w.x * rz, v.z + w.x * ry - w.y * rx], 3 * b);
+      this.linkVelocity.set([w.x, w.y, w.z, v.x, v.y, v.z], 6 * k);
+    });
+    for (let b = 1; b < this.bodyCount; b++) {
+      const k = this.linkOf[b];
+      const [wx, wy, wz, vx, vy, vz] = this.linkVelocity.subarray(6 * k, 6 * k + 6);
+      const [rx, ry, rz] = [this.com[3 * b] - this.linkCom[3 * k], this.com[3 * b + 1] - this.linkCom[3 * k + 1], this.com[3 * b + 2] - this.linkCom[3 * k + 2]];
+      this.angularVelocity.set([wx, wy, wz], 3 * b);
+      this.comVelocity.set([vx + wy * rz - wz * ry, vy + wz * rx - wx * rz, vz + wx * ry - wy * rx], 3 * b);
     }
   }
 
-  /** Contact wrenches from the last physics step (call after `update()`, which sets the robot's COM). */
+  /**
+   * Contact wrenches from the last physics step (call after `update()`, which sets the robot's COM).
+   * Contacts with the world (the floor) are found from the world's colliders; robot-robot contacts
+   * only from colliders whose collision groups let them touch another part of the robot.
+   */
   updateContacts(): void {
     this.contactWrench.fill(0);
-    const inverseDt = 1 / this.world.timestep;
-    const c = this.robotCom;
-    this.colliders.forEach((collider, i) => {
-      const wrench = 6 * this.colliderBody[i];
-      this.world.contactPairsWith(collider, (other) => {
-        this.world.contactPair(collider, other, (manifold, flipped) => {
-          const n = manifold.normal();
-          // The normal points from the manifold's first collider to its second; each is pushed away from the other.
-          const sign = flipped ? inverseDt : -inverseDt;
-          const t = collider.translation();
-          const r = collider.rotation();
-          for (let k = 0; k < manifold.numContacts(); k++) {
-            const impulse = manifold.contactImpulse(k);
-            if (!(impulse > 0)) continue;
-            const local = flipped ? manifold.localContactPoint2(k) : manifold.localContactPoint1(k);
-            if (!local) continue;
-            const [px, py, pz] = rotate(r.x, r.y, r.z, r.w, local.x, local.y, local.z);
-            const [dx, dy, dz] = [t.x + px - c[0], t.y + py - c[1], t.z + pz - c[2]];
-            const [fx, fy, fz] = [sign * impulse * n.x, sign * impulse * n.y, sign * impulse * n.z];
-            const w = this.contactWrench;
-            w[wrench] += dy * fz - dz * fy;
-            w[wrench + 1] += dz * fx - dx * fz;
-            w[wrench + 2] += dx * fy - dy * fx;
-            w[wrench + 3] += fx;
-            w[wrench + 4] += fy;
-            w[wrench + 5] += fz;
-          }
-        });
+    for (const fixed of this.staticColliders) {
+      this.world.contactPairsWith(fixed, (other) => {
+        const index = this.colliderIndex.get(other.handle);
+        if (index === undefined) return;
+        // Called as (fixed, other): the normal points from `fixed` to `other` unless flipped.
+        this.world.contactPair(fixed, other, (manifold, flipped) => this.addManifold(index, manifold, !flipped));
       });
-    });
+    }
+    for (const index of this.selfTouching) {
+      const collider = this.colliders[index];
+      this.world.contactPairsWith(collider, (other) => {
+        const otherIndex = this.colliderIndex.get(other.handle);
+        // World contacts were counted above; each robot pair once, from its lower index.
+        if (otherIndex === undefined || otherIndex < index) return;
+        this.world.contactPair(collider, other, (manifold, flipped) => this.addManifold(index, manifold, flipped, otherIndex));
+      });
+    }
+  }
+
+  /**
+   * Adds a manifold's normal impulses to the wrench of robot collider `index` (and the opposite
+   * wrench to robot collider `otherIndex`, if given). `second` says whether `index` is the manifold's
+   * second collider: the normal points from the first to the second, each pushed away from the other.
+   */
+  private addManifold(index: number, manifold: TempContactManifold, second: boolean, otherIndex?: number): void {
+    const c = this.robotCom;
+    const n = manifold.normal(this.scratch);
+    const scale = (second ? 1 : -1) / this.world.timestep;
+    const [nx, ny, nz] = [n.x * scale, n.y * scale, n.z * scale];
+    const collider = this.colliders[index];
+    let pose: { t: Vector; r: Rotation } | undefined;
+    for (let k = 0; k < manifold.numContacts(); k++) {
+      const impulse = manifold.contactImpulse(k);
+      if (!(impulse > 0)) continue;
+      const local = second ? manifold.localContactPoint2(k, this.scratch) : manifold.localContactPoint1(k, this.scratch);
+      if (!local) continue;
+      pose ??= { t: collider.translation(), r: collider.rotation() };
+      const { t, r } = pose;
+      const [px, py, pz] = rotate(r.x, r.y, r.z, r.w, local.x, local.y, local.z);
+      const d = [t.x + px - c[0], t.y + py - c[1], t.z + pz - c[2]];
+      const f = [impulse * nx, impulse * ny, impulse * nz];
+      const torque = [d[1] * f[2] - d[2] * f[1], d[2] * f[0] - d[0] * f[2], d[0] * f[1] - d[1] * f[0]];
+      this.addWrench(this.colliderBody[index], torque, f, 1);
+      if (otherIndex !== undefined) this.addWrench(this.colliderBody[otherIndex], torque, f, -1);
+    }
+  }
+
+  private addWrench(body: number, torque: readonly number[], force: readonly number[], sign: number): void {
+    const w = this.contactWrench;
+    for (let k = 0; k < 3; k++) {
+      w[6 * body + k] += sign * torque[k];
+      w[6 * body + 3 + k] += sign * force[k];
+    }
   }
 
   clearContacts(): void {
@@ -256,6 +315,14 @@ export class BodyDynamics {
       bodies.push(body);
     }
     return [handles, bodies];
+  }
+
+  /** Robot colliders whose collision groups admit a robot collider on another body. */
+  private selfTouchingColliders(): number[] {
+    // Rapier's rule: (membership1 & filter2) && (membership2 & filter1), groups = membership << 16 | filter.
+    const groups = this.colliderHandles.map((h) => this.world.getCollider(h).collisionGroups());
+    const touch = (i: number, j: number) => ((groups[i] >>> 16) & groups[j] & 0xffff) !== 0 && ((groups[j] >>> 16) & groups[i] & 0xffff) !== 0;
+    return this.colliderHandles.map((_, i) => i).filter((i) => this.colliderHandles.some((_, j) => this.colliderBody[j] !== this.colliderBody[i] && touch(i, j)));
   }
 
   private mismatch(what: string): Error {

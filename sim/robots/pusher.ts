@@ -86,7 +86,8 @@ export class PusherEnv extends MujocoEnv {
       y = this.rng.uniformRange(...PUSHER.cylinderYRange);
       x = this.rng.uniformRange(...PUSHER.cylinderXRange);
     } while (!(Math.hypot(y - goalY, x - goalX) > PUSHER.minGoalDistance));
-    qpos.set([y, x, goalY, goalX], OBJECT);
+    qpos.set([y, x], OBJECT);
+    qpos.set([goalY, goalX], GOAL);
     addUniformNoise(qvel, this.rng, PUSHER.velocityNoiseScale);
     qvel.fill(0, OBJECT);
   }

@@ -14,7 +14,11 @@ export const theme = $state({ current: initialTheme() });
 export function applyTheme(next: Theme): void {
   theme.current = next;
   localStorage.setItem(KEY, next);
-  document.documentElement.dataset.theme = next;
+  // Switch in one step: hover transitions would otherwise fade each control separately.
+  const root = document.documentElement;
+  root.classList.add('switching-theme');
+  root.dataset.theme = next;
+  requestAnimationFrame(() => requestAnimationFrame(() => root.classList.remove('switching-theme')));
 }
 
 /** A design token's value (see styles/app.css), for canvases that cannot use CSS. */

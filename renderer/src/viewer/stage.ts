@@ -7,6 +7,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Scene } from '../../../sim/core/scene.ts';
 import { cssVar } from '../lib/theme.svelte.ts';
+import { isSoftwareGl } from './gpu-probe.ts';
 import { RobotModel } from './robot-model.ts';
 
 const GROUND_SIZE = 400;
@@ -22,7 +23,7 @@ export class Stage {
   private readonly controls: OrbitControls;
   private readonly sun = new THREE.DirectionalLight(0xffffff, 2.4);
   private readonly hemisphere = new THREE.HemisphereLight(0xffffff, 0x444444, 1.1);
-  private readonly ground: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshStandardMaterial>;
+  private readonly ground: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshLambertMaterial>;
   private model: RobotModel | null = null;
   /** The body the camera follows, or -1 for the middle of all bodies. */
   private followBody = -1;
@@ -30,9 +31,18 @@ export class Stage {
   private readonly scratch = new THREE.Vector3();
   private dirty = true;
 
+  /**
+   * A software rasterizer (no GPU) draws with the CPU that training needs: there the viewer draws
+   * at most 10 frames a second, at reduced resolution, without antialiasing. Playback stays real
+   * time; frames are skipped.
+   */
+  private readonly software = isSoftwareGl();
+  private readonly frameIntervalMs = this.software ? 1000 / 10 : 0;
+  private lastDrawMs = -Infinity;
+
   constructor(canvas: HTMLCanvasElement) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(Math.min(devicePixelRatio, 2));
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: !this.software, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(this.software ? 0.6 : Math.min(devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = true;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;
@@ -46,7 +56,7 @@ export class Stage {
     this.controls.addEventListener('change', () => (this.dirty = true));
 
     this.sun.castShadow = true;
-    this.sun.shadow.mapSize.set(1024, 1024);
+    this.sun.shadow.mapSize.setScalar(this.software ? 512 : 2048);
     this.sun.shadow.radius = 3;
     this.sun.shadow.bias = -0.0005;
     this.sun.shadow.normalBias = 0.02;
@@ -54,7 +64,8 @@ export class Stage {
     this.world.add(this.sun, this.sun.target, this.hemisphere);
     this.placeSun();
 
-    this.ground = new THREE.Mesh(new THREE.PlaneGeometry(GROUND_SIZE, GROUND_SIZE), new THREE.MeshStandardMaterial({ roughness: 0.95 }));
+    // Matte, so Lambert shading: the ground fills most pixels, and PBR there costs far more.
+    this.ground = new THREE.Mesh(new THREE.PlaneGeometry(GROUND_SIZE, GROUND_SIZE), new THREE.MeshLambertMaterial());
     this.ground.receiveShadow = true;
     this.world.add(this.ground);
     this.applyTheme();
@@ -68,7 +79,7 @@ export class Stage {
     const material = this.ground.material;
     material.map?.dispose();
     material.map = gridTexture(cssVar('--viewer-ground'), cssVar('--viewer-grid'), cssVar('--viewer-grid-minor'));
-    material.map.anisotropy = this.renderer.capabilities.getMaxAnisotropy();
+    material.map.anisotropy = this.software ? 1 : this.renderer.capabilities.getMaxAnisotropy();
     material.needsUpdate = true;
     this.dirty = true;
   }
@@ -105,12 +116,13 @@ export class Stage {
     this.dirty = true;
   }
 
-  /** Draws if anything changed; true when it drew. */
-  render(): boolean {
+  /** Draws if anything changed (and the frame budget allows); true when it drew. */
+  render(now: number): boolean {
     this.controls.update();
     this.follow();
-    if (!this.dirty) return false;
+    if (!this.dirty || now - this.lastDrawMs < this.frameIntervalMs) return false;
     this.dirty = false;
+    this.lastDrawMs = now;
     this.renderer.render(this.world, this.camera);
     return true;
   }
@@ -146,7 +158,7 @@ export class Stage {
     const size = reach.getSize(new THREE.Vector3());
     const center = reach.getCenter(new THREE.Vector3());
     const radius = Math.max(0.6, Math.hypot(size.x, size.z) / 2);
-    const distance = (radius / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 1.6;
+    const distance = (radius / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 1.3;
     // Aim a little above the middle: the overlay covers the top of the view.
     this.controls.target.set(0, 0, center.z + radius * 0.15);
     this.camera.position.set(distance * 0.18, -distance, center.z + distance * 0.22);

@@ -1,0 +1,13 @@
+/**
+ * Whether WebGL runs on a software rasterizer (SwiftShader, llvmpipe): there every pixel costs CPU
+ * that training needs, so the viewer draws fewer and cheaper frames.
+ */
+export function isSoftwareGl(): boolean {
+  const canvas = document.createElement('canvas');
+  const gl = canvas.getContext('webgl2');
+  if (!gl) return true;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
