@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['sim/**/*.test.ts', 'main/**/*.test.ts', 'app/**/*.test.ts'],
+    include: ['sim/**/*.test.ts', 'main/**/*.test.ts', 'app/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

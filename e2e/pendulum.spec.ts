@@ -27,6 +27,9 @@ test('Pendulum: start with defaults, watch, change the learning rate, pause, res
   await expect(page.getByTestId('hp-learning_rate')).toHaveValue('0.0001');
   await expect(page.getByTestId('apply-hparams')).toBeDisabled();
 
+  await page.getByTestId('evaluate-now').click();
+  await expect(page.getByTestId('viewer-episode')).toContainText('evaluation');
+
   await page.getByTestId('pause-run').click();
   await expect(status).toHaveText('paused');
   const pausedAt = runMetrics(lab, runId).length;

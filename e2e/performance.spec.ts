@@ -31,7 +31,7 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   const end = Date.now() + WINDOW_MS;
   while (Date.now() < end) {
     await page.waitForTimeout(1000);
-    const published = (await page.locator('.viewer').getAttribute('data-frame-ms')) ?? '';
+    const published = (await page.getByTestId('viewer').getAttribute('data-frame-ms')) ?? '';
     frameMs.push(...published.split(' ').filter(Boolean).map(Number));
   }
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);

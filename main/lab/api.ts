@@ -120,7 +120,7 @@ export interface LabCalls {
   createRun(request: NewRunRequest): RunSummary;
   listRuns(): RunSummary[];
   getRun(runId: string): RunDetail;
-  scene(envId: string): Scene;
+  scene(envId: string): Promise<Scene>;
   command(runId: string, command: TrainerCommand): void;
   forkRun(runId: string, request: ForkRequest): RunSummary;
 }

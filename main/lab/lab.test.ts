@@ -267,3 +267,13 @@ describe('Lab: runs folder', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('not-a-run'));
   });
 });
+
+describe('Lab.scene', () => {
+  it('gives the scene of a classic task and of a robot', async () => {
+    const { lab } = setup();
+    expect((await lab.scene('Pendulum-v1')).bodies.map((b) => b.name)).toEqual(['pivot', 'rod']);
+    const hopper = await lab.scene('Hopper-v0');
+    expect(hopper.bodies.length).toBeGreaterThan(3);
+    expect(hopper.bodies.some((b) => b.name === 'torso')).toBe(true);
+  });
+});

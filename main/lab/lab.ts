@@ -83,7 +83,6 @@ export class Lab implements LabCalls {
 
   createRun(request: NewRunRequest): RunSummary {
     const config = newRunConfig(request);
-    this.store.ensureWritable();
     const run = this.store.createRun(config, { name: request.name || undefined, versions: labVersions() });
     return this.start(run);
   }
@@ -112,7 +111,7 @@ export class Lab implements LabCalls {
     };
   }
 
-  scene(envId: string): Scene {
+  scene(envId: string): Promise<Scene> {
     return envScene(envId);
   }
 

@@ -1,7 +1,8 @@
 /**
  * What the classic-control tasks share: a small state vector advanced by closed-form dynamics,
- * Gymnasium's reset semantics (a seed reseeds the generator; `state` sets the state directly),
- * and snapshots of state + generator for exact resumes.
+ * Gymnasium's reset semantics (a seed reseeds the generator; `state` sets the state directly;
+ * stepping before the first reset is an error, as under gymnasium.make's OrderEnforcing), and
+ * snapshots of state + generator for exact resumes.
  */
 import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepResult } from '../core/env.ts';
 import type { Frame, Scene } from '../core/scene.ts';
@@ -13,6 +14,7 @@ export abstract class ClassicEnv implements Env {
   abstract readonly scene: Scene;
   protected readonly rng = Rng.fromSeed(0);
   protected state: Float64Array;
+  private needsReset = true;
 
   constructor(stateSize: number) {
     this.state = new Float64Array(stateSize);
@@ -32,10 +34,12 @@ export abstract class ClassicEnv implements Env {
       throw new Error(`${this.spec.id}: state must have ${this.state.length} numbers, got ${initial.length}`);
     }
     this.state.set(initial);
+    this.needsReset = false;
     return { obs: this.observation(), info: {} };
   }
 
   step(action: ArrayLike<number>): StepResult {
+    if (this.needsReset) throw new Error(`${this.spec.id}: call reset() before step()`);
     const { reward, terminated } = this.advance(action);
     return { obs: this.observation(), reward, terminated, truncated: false, info: {} };
   }
@@ -51,6 +55,7 @@ export abstract class ClassicEnv implements Env {
   loadState(snapshot: EnvSnapshot): void {
     this.state.set(snapshot.state as number[]);
     this.rng.setState(snapshot.rng as number[]);
+    this.needsReset = false;
   }
 
   close(): void {}

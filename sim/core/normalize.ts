@@ -1,28 +1,38 @@
 /**
- * Running normalization as vector-env wrappers, shared by all envs of a run (like SB3's
- * VecNormalize): observations by running mean/variance, rewards by the running std of the
- * discounted return (Gymnasium's NormalizeReward, no mean subtraction). Statistics are saved in
- * checkpoints and frozen (`training = false`) for evaluation.
+ * Running normalization as vector-env wrappers, one set of statistics shared by all envs of a
+ * run (like SB3's VecNormalize): observations by their running mean and variance, rewards by the
+ * running std of the discounted return (Gymnasium's NormalizeReward, no mean subtraction), both
+ * clipped as CleanRL does.
+ *
+ * Checkpoints and evaluation: the statistics are not part of saveState(). Keep a reference to
+ * each wrapper you build, checkpoint its getStats(), and on resume call setStats(); to evaluate
+ * exactly as trained, setStats() the training statistics into an evaluation wrapper (or call
+ * normalize()) with `training = false`, which freezes them.
  */
-import type { EnvSnapshot, EnvSpec } from './env.ts';
-import type { Frame, Scene } from './scene.ts';
 import type { VecEnv, VecStepResult } from './vec-env.ts';
+import { VecEnvWrapper } from './wrappers.ts';
 
-/** Chan et al.'s parallel mean/variance update; count starts at epsilon like Gymnasium's RunningMeanStd. */
+/**
+ * Running mean and (population) variance of rows of numbers, merged batch by batch with Chan et
+ * al.'s parallel update. Like Gymnasium's RunningMeanStd it starts at mean 0, var 1 with a count
+ * of `countEpsilon` (1e-4): the first batch then almost wholly replaces the prior, and the
+ * variance is never 0/0.
+ */
 export class RunningMeanStd {
-  mean: Float64Array;
-  var: Float64Array;
+  readonly mean: Float64Array;
+  readonly var: Float64Array;
   count: number;
 
-  constructor(size: number, epsilon = 1e-4) {
+  constructor(size: number, countEpsilon = 1e-4) {
     this.mean = new Float64Array(size);
     this.var = new Float64Array(size).fill(1);
-    this.count = epsilon;
+    this.count = countEpsilon;
   }
 
-  /** Adds a batch: rows [n, size]. */
+  /** Merges a batch: rows [n, size]. */
   update(rows: Float64Array, n: number): void {
     const size = this.mean.length;
+    const total = this.count + n;
     for (let k = 0; k < size; k++) {
       let batchMean = 0;
       for (let i = 0; i < n; i++) batchMean += rows[i * size + k];
@@ -31,57 +41,11 @@ export class RunningMeanStd {
       for (let i = 0; i < n; i++) batchVar += (rows[i * size + k] - batchMean) ** 2;
       batchVar /= n;
       const delta = batchMean - this.mean[k];
-      const total = this.count + n;
-      this.mean[k] += (delta * n) / total;
       const m2 = this.var[k] * this.count + batchVar * n + (delta * delta * this.count * n) / total;
+      this.mean[k] += (delta * n) / total;
       this.var[k] = m2 / total;
     }
-    this.count += n;
-  }
-
-  toJSON(): { mean: number[]; var: number[]; count: number } {
-    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
-  }
-
-  load(stats: { mean: number[]; var: number[]; count: number }): void {
-    if (stats.mean.length !== this.mean.length) throw new Error(`normalizer statistics have ${stats.mean.length} components, expected ${this.mean.length}`);
-    this.mean.set(stats.mean);
-    this.var.set(stats.var);
-    this.count = stats.count;
-  }
-}
-
-/** Forwards everything but step/reset to the wrapped vector env. */
-abstract class VecEnvWrapper implements VecEnv {
-  constructor(protected readonly inner: VecEnv) {}
-  get spec(): EnvSpec {
-    return this.inner.spec;
-  }
-  get numEnvs(): number {
-    return this.inner.numEnvs;
-  }
-  get obsSize(): number {
-    return this.inner.obsSize;
-  }
-  get actionSize(): number {
-    return this.inner.actionSize;
-  }
-  get scene(): Scene {
-    return this.inner.scene;
-  }
-  abstract reset(seed?: number): Float64Array;
-  abstract step(actions: Float64Array): VecStepResult;
-  frame(index: number, out?: Frame): Frame {
-    return this.inner.frame(index, out);
-  }
-  saveState(): EnvSnapshot {
-    return this.inner.saveState();
-  }
-  loadState(snapshot: EnvSnapshot): void {
-    this.inner.loadState(snapshot);
-  }
-  close(): void {
-    this.inner.close();
+    this.count = total;
   }
 }
 
@@ -91,34 +55,63 @@ export interface ObsNormStats {
   count: number;
 }
 
+export interface ObsNormOptions {
+  /** Normalized observations are clipped to ±clip. */
+  clip?: number;
+  /** Added to the variance before the square root. */
+  epsilon?: number;
+}
+
+/** obs ← clip((obs − mean) / sqrt(var + epsilon), ±clip), statistics over every env's observations. */
 export class NormalizeObservation extends VecEnvWrapper {
+  /** When false the statistics are frozen (evaluation). */
   training = true;
-  readonly stats: RunningMeanStd;
+  private readonly stats: RunningMeanStd;
   private readonly clip: number;
   private readonly epsilon: number;
-  private readonly normalized: Float64Array;
+  private readonly result: VecStepResult;
 
-  constructor(inner: VecEnv, options: { clip?: number; epsilon?: number } = {}) {
+  constructor(inner: VecEnv, { clip = 10, epsilon = 1e-8 }: ObsNormOptions = {}) {
     super(inner);
-    this.clip = options.clip ?? 10;
-    this.epsilon = options.epsilon ?? 1e-8;
+    if (!(clip > 0)) throw new Error(`NormalizeObservation: clip must be positive, got ${clip}`);
+    this.clip = clip;
+    this.epsilon = epsilon;
     this.stats = new RunningMeanStd(inner.obsSize);
-    this.normalized = new Float64Array(inner.numEnvs * inner.obsSize);
+    this.result = {
+      obs: new Float64Array(inner.numEnvs * inner.obsSize),
+      rewards: new Float64Array(0),
+      terminated: new Uint8Array(0),
+      truncated: new Uint8Array(0),
+      finalObs: new Array<Float64Array | null>(inner.numEnvs).fill(null),
+      episodes: [],
+    };
   }
 
-  reset(seed?: number): Float64Array {
-    return this.process(this.inner.reset(seed));
+  override reset(seed?: number): Float64Array {
+    this.observe(this.inner.reset(seed));
+    this.result.finalObs.fill(null);
+    return this.result.obs;
   }
 
-  step(actions: Float64Array): VecStepResult {
-    const result = this.inner.step(actions);
-    const obs = this.process(result.obs);
-    // Final observations use the same statistics, so a truncated episode bootstraps consistently.
-    const finalObs = result.finalObs.map((o) => (o ? this.normalize(o) : null));
-    return { ...result, obs, finalObs };
+  override step(actions: Float64Array): VecStepResult {
+    const inner = this.inner.step(actions);
+    const out = this.result;
+    this.observe(inner.obs);
+    out.rewards = inner.rewards;
+    out.rawRewards = inner.rawRewards;
+    out.terminated = inner.terminated;
+    out.truncated = inner.truncated;
+    out.episodes = inner.episodes;
+    // Final observations don't update the statistics but are normalized with them, so a
+    // truncated episode is bootstrapped from the same kind of input the value net was trained on.
+    for (let i = 0; i < this.numEnvs; i++) {
+      const finalObs = inner.finalObs[i];
+      out.finalObs[i] = finalObs ? this.normalize(finalObs) : null;
+    }
+    return out;
   }
 
-  /** Normalizes rows with the current statistics (no update); returns a new array. */
+  /** Normalizes observation rows with the current statistics, without updating them; returns a new array. */
   normalize(obs: ArrayLike<number>): Float64Array {
     const out = new Float64Array(obs.length);
     this.normalizeInto(obs, out);
@@ -126,17 +119,23 @@ export class NormalizeObservation extends VecEnvWrapper {
   }
 
   getStats(): ObsNormStats {
-    return this.stats.toJSON();
+    return { mean: Array.from(this.stats.mean), var: Array.from(this.stats.var), count: this.stats.count };
   }
 
   setStats(stats: ObsNormStats): void {
-    this.stats.load(stats);
+    const size = this.obsSize;
+    if (stats.mean.length !== size || stats.var.length !== size) {
+      throw new Error(`observation statistics have ${stats.mean.length} means and ${stats.var.length} variances, expected ${size}`);
+    }
+    this.stats.mean.set(stats.mean);
+    this.stats.var.set(stats.var);
+    this.stats.count = stats.count;
   }
 
-  private process(obs: Float64Array): Float64Array {
+  /** Updates the statistics with raw rows (when training) and writes the normalized rows to result.obs. */
+  private observe(obs: Float64Array): void {
     if (this.training) this.stats.update(obs, this.numEnvs);
-    this.normalizeInto(obs, this.normalized);
-    return this.normalized;
+    this.normalizeInto(obs, this.result.obs);
   }
 
   private normalizeInto(obs: ArrayLike<number>, out: Float64Array): void {
@@ -150,49 +149,79 @@ export class NormalizeObservation extends VecEnvWrapper {
 }
 
 export interface RewardNormStats {
-  /** Running mean of the discounted return: not applied to rewards, but the variance is taken around it. */
+  /** Running mean of the discounted return: never subtracted from rewards, but the variance is taken around it. */
   mean: number;
   var: number;
   count: number;
-  /** Per-env discounted return accumulators, so a resume continues exactly. */
+  /** [numEnvs] discounted return accumulators of the running episodes, so a resume continues exactly. */
   returns: number[];
 }
 
+export interface RewardNormOptions {
+  /** Discount of the return whose std scales the rewards (use the learner's gamma). */
+  gamma: number;
+  /** Scaled rewards are clipped to ±clip. */
+  clip?: number;
+  /** Added to the variance before the square root. */
+  epsilon?: number;
+}
+
+/**
+ * reward ← clip(reward / sqrt(var(G) + epsilon), ±clip), where G = gamma·G + reward is each env's
+ * discounted return so far, restarted at every episode end (Gymnasium 0.26 / CleanRL). Only
+ * `rewards` is scaled: `rawRewards` and the episode records stay in the env's own units.
+ */
 export class NormalizeReward extends VecEnvWrapper {
+  /** When false the statistics are frozen (the return accumulators still follow the episodes). */
   training = true;
   private readonly stats = new RunningMeanStd(1);
   private readonly returns: Float64Array;
-  private readonly scaled: Float64Array;
   private readonly gamma: number;
   private readonly clip: number;
   private readonly epsilon: number;
+  private readonly result: VecStepResult;
 
-  constructor(inner: VecEnv, options: { gamma: number; clip?: number; epsilon?: number }) {
+  constructor(inner: VecEnv, { gamma, clip = 10, epsilon = 1e-8 }: RewardNormOptions) {
     super(inner);
-    this.gamma = options.gamma;
-    this.clip = options.clip ?? 10;
-    this.epsilon = options.epsilon ?? 1e-8;
+    if (!(gamma >= 0 && gamma <= 1)) throw new Error(`NormalizeReward: gamma must be in [0, 1], got ${gamma}`);
+    if (!(clip > 0)) throw new Error(`NormalizeReward: clip must be positive, got ${clip}`);
+    this.gamma = gamma;
+    this.clip = clip;
+    this.epsilon = epsilon;
     this.returns = new Float64Array(inner.numEnvs);
-    this.scaled = new Float64Array(inner.numEnvs);
+    this.result = {
+      obs: new Float64Array(0),
+      rewards: new Float64Array(inner.numEnvs),
+      terminated: new Uint8Array(0),
+      truncated: new Uint8Array(0),
+      finalObs: [],
+      episodes: [],
+    };
   }
 
-  reset(seed?: number): Float64Array {
+  override reset(seed?: number): Float64Array {
     this.returns.fill(0);
     return this.inner.reset(seed);
   }
 
-  /** Episode records stay in raw reward units: only `rewards` is scaled. */
-  step(actions: Float64Array): VecStepResult {
-    const result = this.inner.step(actions);
+  override step(actions: Float64Array): VecStepResult {
+    const inner = this.inner.step(actions);
+    const out = this.result;
     const n = this.numEnvs;
-    for (let i = 0; i < n; i++) this.returns[i] = this.returns[i] * this.gamma + result.rewards[i];
+    for (let i = 0; i < n; i++) this.returns[i] = this.returns[i] * this.gamma + inner.rewards[i];
     if (this.training) this.stats.update(this.returns, n);
     const std = Math.sqrt(this.stats.var[0] + this.epsilon);
     for (let i = 0; i < n; i++) {
-      this.scaled[i] = Math.min(Math.max(result.rewards[i] / std, -this.clip), this.clip);
-      if (result.terminated[i] || result.truncated[i]) this.returns[i] = 0;
+      out.rewards[i] = Math.min(Math.max(inner.rewards[i] / std, -this.clip), this.clip);
+      if (inner.terminated[i] || inner.truncated[i]) this.returns[i] = 0;
     }
-    return { ...result, rewards: this.scaled, rawRewards: result.rawRewards ?? result.rewards };
+    out.obs = inner.obs;
+    out.rawRewards = inner.rawRewards ?? inner.rewards;
+    out.terminated = inner.terminated;
+    out.truncated = inner.truncated;
+    out.finalObs = inner.finalObs;
+    out.episodes = inner.episodes;
+    return out;
   }
 
   getStats(): RewardNormStats {
@@ -200,7 +229,12 @@ export class NormalizeReward extends VecEnvWrapper {
   }
 
   setStats(stats: RewardNormStats): void {
-    this.stats.load({ mean: [stats.mean], var: [stats.var], count: stats.count });
+    if (stats.returns.length !== this.numEnvs) {
+      throw new Error(`reward statistics hold ${stats.returns.length} return accumulators, this vector env has ${this.numEnvs} envs`);
+    }
+    this.stats.mean[0] = stats.mean;
+    this.stats.var[0] = stats.var;
+    this.stats.count = stats.count;
     this.returns.set(stats.returns);
   }
 }

@@ -1,4 +1,7 @@
-/** The environment registry behind makeEnv/listEnvs: classic control registers itself, robots are added by sim/robots. */
+/**
+ * The environment registry behind makeEnv/listEnvs (Gymnasium's `register`/`make`). Classic
+ * control registers itself in sim/index.ts; the robot suite adds its envs the same way.
+ */
 import type { Env, EnvSpec } from './env.ts';
 import { TimeLimit } from './time-limit.ts';
 
@@ -7,22 +10,27 @@ export interface MakeEnvOptions {
   maxEpisodeSteps?: number;
 }
 
-type EnvFactory = () => Env;
+export type EnvFactory = () => Env;
 
-const factories = new Map<string, { spec: EnvSpec; create: EnvFactory }>();
+const entries = new Map<string, { spec: EnvSpec; create: EnvFactory }>();
 
-/** Adds an env id; `spec` is what listEnvs() reports without building the env. */
+/**
+ * Adds an env id. The spec is given up front so listEnvs() can describe an env without building
+ * it (robot envs cannot be built before their physics engine is loaded).
+ */
 export function registerEnv(spec: EnvSpec, create: EnvFactory): void {
-  factories.set(spec.id, { spec, create });
+  if (entries.has(spec.id)) throw new Error(`environment "${spec.id}" is already registered`);
+  entries.set(spec.id, { spec, create });
 }
 
-/** Gymnasium's make: the env wrapped in its time limit. */
+/** Gymnasium's make: a fresh env wrapped in its time limit. */
 export function makeEnv(id: string, options: MakeEnvOptions = {}): Env {
-  const entry = factories.get(id);
-  if (!entry) throw new Error(`unknown environment "${id}"; known: ${[...factories.keys()].join(', ')}`);
+  const entry = entries.get(id);
+  if (!entry) throw new Error(`unknown environment "${id}"; known: ${[...entries.keys()].join(', ')}`);
   return new TimeLimit(entry.create(), options.maxEpisodeSteps ?? entry.spec.maxEpisodeSteps);
 }
 
+/** Every registered env's spec, in registration order. */
 export function listEnvs(): EnvSpec[] {
-  return [...factories.values()].map((f) => f.spec);
+  return [...entries.values()].map((entry) => entry.spec);
 }

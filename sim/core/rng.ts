@@ -1,8 +1,15 @@
 /**
- * GaitLab's seeded generator: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 128-bit
- * state, passes PractRand), seeded through splitmix32 so nearby seeds give unrelated streams.
- * The whole state, including the spare Gaussian of Box–Muller, is saved in checkpoints.
+ * GaitLab's seeded generator: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator from
+ * PractRand: 128-bit state, a, b, c and the counter d) seeded through splitmix32 (a golden-ratio
+ * counter passed through MurmurHash3's 32-bit finalizer), so nearby seeds give unrelated streams.
+ * Only 32-bit integer arithmetic: the same seed gives the same stream, bit for bit, on every JS engine.
+ * The whole state, including the cached second variate of Box–Muller, round-trips through JSON.
  */
+
+const TWO_POW_26 = 67108864;
+const TWO_POW_53 = 9007199254740992;
+/** sfc32 rounds discarded after seeding so the first outputs are already well mixed (as PractRand does). */
+const WARMUP_ROUNDS = 12;
 
 function splitmix32(seed: number): () => number {
   let state = seed >>> 0;
@@ -15,14 +22,19 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** What getState() returns: [a, b, c, d, hasSpare (0 or 1), spare], all finite (JSON-safe). */
+export type RngState = number[];
+
 export class Rng {
   private a = 0;
   private b = 0;
   private c = 0;
   private d = 0;
-  /** The second Box–Muller variate, NaN when none is cached. */
-  private spare = Number.NaN;
+  /** Box–Muller makes two normals at a time; the second waits here for the next call. */
+  private hasSpare = false;
+  private spare = 0;
 
+  /** Seeds are taken modulo 2^32 (JS bit operations), so use integers in [0, 2^32). */
   static fromSeed(seed: number): Rng {
     const rng = new Rng();
     rng.reseed(seed);
@@ -35,59 +47,70 @@ export class Rng {
     this.b = mix();
     this.c = mix();
     this.d = mix();
-    this.spare = Number.NaN;
-    for (let i = 0; i < 12; i++) this.nextUint32(); // let the state diffuse
+    this.hasSpare = false;
+    this.spare = 0;
+    for (let i = 0; i < WARMUP_ROUNDS; i++) this.nextUint32();
   }
 
+  /** One sfc32 step: a uniform integer in [0, 2^32). */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
+    this.a = (this.b ^ (this.b >>> 9)) >>> 0;
     this.b = (this.c + (this.c << 3)) >>> 0;
     this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
     this.c = (this.c + t) >>> 0;
     return t;
   }
 
-  /** Uniform on [0, 1) with 53 random bits. */
+  /** Uniform on [0, 1) with all 53 bits of the mantissa random (27 + 26 bits from two draws). */
   uniform(): number {
     const high = this.nextUint32() >>> 5;
     const low = this.nextUint32() >>> 6;
-    return (high * 67108864 + low) / 9007199254740992;
+    return (high * TWO_POW_26 + low) / TWO_POW_53;
   }
 
+  /** Uniform on [low, high). */
   uniformRange(low: number, high: number): number {
     return low + (high - low) * this.uniform();
   }
 
-  /** An integer in 0..n-1. */
+  /** A uniform integer in 0..n-1. */
   int(n: number): number {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal (Box–Muller; the second variate is cached). */
+  /** Standard normal by Box–Muller; every other call returns the cached second variate. */
   normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const value = this.spare;
-      this.spare = Number.NaN;
-      return value;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u = 0;
-    while (u === 0) u = this.uniform();
+    while (u === 0) u = this.uniform(); // log(0) is -Infinity
     const radius = Math.sqrt(-2 * Math.log(u));
     const angle = 2 * Math.PI * this.uniform();
+    this.hasSpare = true;
     this.spare = radius * Math.sin(angle);
     return radius * Math.cos(angle);
   }
 
-  getState(): number[] {
-    return [this.a, this.b, this.c, this.d, this.spare];
+  getState(): RngState {
+    return [this.a, this.b, this.c, this.d, this.hasSpare ? 1 : 0, this.spare];
   }
 
-  /** Accepts the JSON round trip of getState() (a NaN spare comes back as null). */
-  setState(state: readonly (number | null)[]): void {
-    if (state.length !== 5) throw new Error(`Rng state must have 5 numbers, got ${state.length}`);
-    [this.a, this.b, this.c, this.d] = state.slice(0, 4).map((v) => Number(v) >>> 0);
-    this.spare = state[4] ?? Number.NaN;
+  setState(state: readonly number[]): void {
+    if (state.length !== 6) throw new Error(`Rng state must have 6 numbers [a, b, c, d, hasSpare, spare], got ${state.length}`);
+    const words = state.slice(0, 4);
+    if (!words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new Error(`Rng state words must be 32-bit unsigned integers, got ${words.join(', ')}`);
+    }
+    if ((state[4] !== 0 && state[4] !== 1) || !Number.isFinite(state[5])) {
+      throw new Error(`Rng state spare must be [0 or 1, a finite number], got [${state[4]}, ${state[5]}]`);
+    }
+    [this.a, this.b, this.c, this.d] = words;
+    this.hasSpare = state[4] === 1;
+    this.spare = state[5];
   }
 }

@@ -1,51 +1,48 @@
-/** Gymnasium's TimeLimit: truncates (not terminates) an episode after maxEpisodeSteps. */
-import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepResult } from './env.ts';
-import type { Frame, Scene } from './scene.ts';
+/**
+ * Gymnasium's TimeLimit: after maxEpisodeSteps steps the episode is truncated, not terminated,
+ * so learners bootstrap from the last observation instead of treating it as a terminal state.
+ */
+import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepInfo, StepResult } from './env.ts';
+import { EnvWrapper } from './wrappers.ts';
 
-export class TimeLimit implements Env {
-  readonly spec: EnvSpec;
-  private elapsed = 0;
+export class TimeLimit extends EnvWrapper {
+  private readonly limitedSpec: EnvSpec;
+  private elapsedSteps = 0;
 
   constructor(
-    private readonly env: Env,
-    readonly maxEpisodeSteps: number,
+    env: Env,
+    readonly maxEpisodeSteps: number = env.spec.maxEpisodeSteps,
   ) {
+    super(env);
     if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
       throw new Error(`maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
     }
-    this.spec = { ...env.spec, maxEpisodeSteps };
+    this.limitedSpec = { ...env.spec, maxEpisodeSteps };
   }
 
-  get scene(): Scene {
-    return this.env.scene;
+  override get spec(): EnvSpec {
+    return this.limitedSpec;
   }
 
-  reset(options?: ResetOptions) {
-    this.elapsed = 0;
+  override reset(options?: ResetOptions): { obs: Float64Array; info: StepInfo } {
+    this.elapsedSteps = 0;
     return this.env.reset(options);
   }
 
-  step(action: ArrayLike<number>): StepResult {
+  /** Like Gymnasium, a step that both terminates and hits the limit reports both flags. */
+  override step(action: ArrayLike<number>): StepResult {
     const result = this.env.step(action);
-    this.elapsed++;
-    if (this.elapsed >= this.maxEpisodeSteps) result.truncated = true;
+    this.elapsedSteps++;
+    if (this.elapsedSteps >= this.maxEpisodeSteps) result.truncated = true;
     return result;
   }
 
-  frame(out?: Frame): Frame {
-    return this.env.frame(out);
+  override saveState(): EnvSnapshot {
+    return { inner: this.env.saveState(), elapsedSteps: this.elapsedSteps };
   }
 
-  saveState(): EnvSnapshot {
-    return { inner: this.env.saveState(), elapsed: this.elapsed };
-  }
-
-  loadState(snapshot: EnvSnapshot): void {
+  override loadState(snapshot: EnvSnapshot): void {
     this.env.loadState(snapshot.inner as EnvSnapshot);
-    this.elapsed = snapshot.elapsed as number;
-  }
-
-  close(): void {
-    this.env.close();
+    this.elapsedSteps = snapshot.elapsedSteps as number;
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Vector environments: N envs stepped together with auto-reset (Gymnasium's "next step" is the
- * first of a new episode), the final observation of an ended episode kept for bootstrapping,
- * and per-episode return/length statistics in raw reward units.
+ * Vector environments: N envs stepped together with auto-reset (Gymnasium's "same step" mode:
+ * the obs of an env whose episode ended is already the first of its next episode), the final
+ * observation of that episode kept for bootstrapping, and per-episode statistics in raw reward
+ * units. The interface says nothing about where the envs run, so a worker-thread version can
+ * implement it too.
  */
 import type { Env, EnvSnapshot, EnvSpec } from './env.ts';
 import type { Frame, Scene } from './scene.ts';
@@ -9,6 +11,7 @@ import { actionSize } from './spaces.ts';
 
 export interface EpisodeRecord {
   envIndex: number;
+  /** Undiscounted sum of the env's own (raw) rewards. */
   return: number;
   length: number;
   /** Per-term sums over the episode (empty when the env reports no terms). */
@@ -20,9 +23,11 @@ export interface VecStepResult {
   obs: Float64Array;
   /** [numEnvs] */
   rewards: Float64Array;
-  /** [numEnvs] the env's own rewards where a wrapper scaled `rewards` (see NormalizeReward). */
+  /** [numEnvs] the envs' own rewards, set by wrappers that scale `rewards` (see NormalizeReward). */
   rawRewards?: Float64Array;
+  /** [numEnvs] 1 where the MDP reached a terminal state. */
   terminated: Uint8Array;
+  /** [numEnvs] 1 where the episode was cut (time limit). */
   truncated: Uint8Array;
   /** [numEnvs] the last observation of an episode that ended this step, else null. */
   finalObs: (Float64Array | null)[];
@@ -30,23 +35,29 @@ export interface VecStepResult {
   episodes: EpisodeRecord[];
 }
 
+/**
+ * The buffers of a VecStepResult are reused from step to step: copy what must outlive the next
+ * call to step() or reset().
+ */
 export interface VecEnv {
   readonly spec: EnvSpec;
   readonly numEnvs: number;
   readonly obsSize: number;
   readonly actionSize: number;
   readonly scene: Scene;
-  /** Env i is seeded with seed + i. */
+  /** Env i is seeded with seed + i; without a seed each env continues its generator. Returns [numEnvs * obsSize]. */
   reset(seed?: number): Float64Array;
+  /** actions: [numEnvs * actionSize] (discrete spaces: one action index per env). */
   step(actions: Float64Array): VecStepResult;
   /** Body poses of env `index` now (for recording what env 0 does). */
   frame(index: number, out?: Frame): Frame;
+  /** Everything needed to continue bit for bit: the envs mid-episode and their episode statistics. */
   saveState(): EnvSnapshot;
   loadState(snapshot: EnvSnapshot): void;
   close(): void;
 }
 
-/** N envs in this thread. */
+/** N envs made by `factory` and stepped one after another in this thread. */
 export class SyncVecEnv implements VecEnv {
   readonly spec: EnvSpec;
   readonly obsSize: number;
@@ -71,7 +82,7 @@ export class SyncVecEnv implements VecEnv {
       rewards: new Float64Array(numEnvs),
       terminated: new Uint8Array(numEnvs),
       truncated: new Uint8Array(numEnvs),
-      finalObs: new Array(numEnvs).fill(null),
+      finalObs: new Array<Float64Array | null>(numEnvs).fill(null),
       episodes: [],
     };
     this.episodeReturns = new Float64Array(numEnvs);
@@ -84,18 +95,21 @@ export class SyncVecEnv implements VecEnv {
   }
 
   reset(seed?: number): Float64Array {
-    this.envs.forEach((env, i) => {
-      this.result.obs.set(env.reset(seed === undefined ? {} : { seed: seed + i }).obs, i * this.obsSize);
-    });
-    this.episodeReturns.fill(0);
-    this.episodeLengths.fill(0);
-    this.episodeTerms.forEach((t) => Object.keys(t).forEach((k) => delete t[k]));
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.result.obs.set(this.envs[i].reset(seed === undefined ? {} : { seed: seed + i }).obs, i * this.obsSize);
+      this.startEpisode(i);
+    }
+    this.result.finalObs.fill(null);
+    this.result.episodes.length = 0;
     return this.result.obs;
   }
 
   step(actions: Float64Array): VecStepResult {
+    if (actions.length !== this.numEnvs * this.actionSize) {
+      throw new Error(`step: expected ${this.numEnvs} x ${this.actionSize} actions, got ${actions.length}`);
+    }
     const r = this.result;
-    r.episodes = [];
+    r.episodes.length = 0;
     for (let i = 0; i < this.numEnvs; i++) {
       const step = this.envs[i].step(actions.subarray(i * this.actionSize, (i + 1) * this.actionSize));
       r.rewards[i] = step.reward;
@@ -103,14 +117,13 @@ export class SyncVecEnv implements VecEnv {
       r.truncated[i] = step.truncated ? 1 : 0;
       this.episodeReturns[i] += step.reward;
       this.episodeLengths[i]++;
-      const terms = this.episodeTerms[i];
-      for (const [name, value] of Object.entries(step.info.rewardTerms ?? {})) terms[name] = (terms[name] ?? 0) + value;
+      const terms = this.episodeTerms[i], stepTerms = step.info.rewardTerms;
+      if (stepTerms) for (const name in stepTerms) terms[name] = (terms[name] ?? 0) + stepTerms[name];
       if (step.terminated || step.truncated) {
-        r.finalObs[i] = step.obs;
+        // A copy: an env may reuse its obs buffer, and the reset below would overwrite it.
+        r.finalObs[i] = Float64Array.from(step.obs);
         r.episodes.push({ envIndex: i, return: this.episodeReturns[i], length: this.episodeLengths[i], rewardTerms: { ...terms } });
-        this.episodeReturns[i] = 0;
-        this.episodeLengths[i] = 0;
-        for (const k of Object.keys(terms)) delete terms[k];
+        this.startEpisode(i);
         r.obs.set(this.envs[i].reset().obs, i * this.obsSize);
       } else {
         r.finalObs[i] = null;
@@ -146,5 +159,11 @@ export class SyncVecEnv implements VecEnv {
 
   close(): void {
     for (const env of this.envs) env.close();
+  }
+
+  private startEpisode(i: number): void {
+    this.episodeReturns[i] = 0;
+    this.episodeLengths[i] = 0;
+    this.episodeTerms[i] = {};
   }
 }

@@ -42,7 +42,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name              | value       | note                            |
  * |-------------------|-------------|---------------------------------|
- * | frameSkip         | 5           | x timestep 0.01 s (ant.xml)     |
+ * | frameSkip         | 2           | x timestep 0.025 s (ant.xml); Gymnasium 5 x 0.01 s |
  * | dtSeconds         | 0.05        |                                 |
  * | maxEpisodeSteps   | 1000        |                                 |
  * | forwardRewardWeight | 1         |                                 |
@@ -61,7 +61,7 @@ export const ANT = {
   id: 'Ant-v0',
   description: 'Four-legged walker free in 3-D: walk forward (Gymnasium Ant-v5 on Rapier)',
   modelFile: 'ant.xml',
-  frameSkip: 5,
+  frameSkip: 2,
   dtSeconds: 0.05,
   maxEpisodeSteps: 1000,
   observationSize: 105,

@@ -72,7 +72,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   env.close();
 
   // The same physics without the env: the loader's model stepped frameSkip times per env step.
-  const model = loadMjcf(robotModelXml(config.modelFile, config.id), { solverIterations: config.solverIterations });
+  const model = loadMjcf(robotModelXml(config.modelFile, config.id), { solverIterations: config.solverIterations, pgsIterations: config.pgsIterations });
   const stepModel = () => {
     const ctrl = next();
     for (let i = 0; i < config.frameSkip; i++) model.step(ctrl);

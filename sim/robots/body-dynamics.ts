@@ -59,6 +59,8 @@ export class BodyDynamics {
   private readonly colliderIndex = new Map<number, number>();
   private readonly staticHandles: number[];
   private readonly selfTouching: number[];
+  /** Robot collider pairs (pairKey) on the same or jointed links. */
+  private readonly neighbours = new Set<number>();
   private readonly frame: Float32Array;
   private readonly scratch = new Vector3(0, 0, 0);
   private links: RigidBody[] = [];
@@ -103,6 +105,7 @@ export class BodyDynamics {
     this.colliderHandles.forEach((h, i) => this.colliderIndex.set(h, i));
     this.staticHandles = this.world.colliders.getAll().filter((c) => c.parent()?.handle === this.linkHandle[0]).map((c) => c.handle);
     this.selfTouching = this.selfTouchingColliders();
+    this.findNeighbours(linkRoot);
     this.attach();
   }
 
@@ -171,8 +174,9 @@ export class BodyDynamics {
       const collider = this.colliders[index];
       this.world.contactPairsWith(collider, (other) => {
         const otherIndex = this.colliderIndex.get(other.handle);
-        // World contacts were counted above; each robot pair once, from its lower index.
-        if (otherIndex === undefined || otherIndex < index) return;
+        // World contacts were counted above; each robot pair once, from its lower index; jointed
+        // neighbours never touch (the loader turns their contacts off, as MuJoCo does).
+        if (otherIndex === undefined || otherIndex < index || this.neighbours.has(this.pairKey(index, otherIndex))) return;
         this.world.contactPair(collider, other, (manifold, flipped) => this.addManifold(index, manifold, flipped, otherIndex));
       });
     }
@@ -315,6 +319,21 @@ export class BodyDynamics {
       bodies.push(body);
     }
     return [handles, bodies];
+  }
+
+  private pairKey(i: number, j: number): number {
+    return i * this.colliderHandles.length + j;
+  }
+
+  /** Marks collider pairs whose bodies share a link or sit on links joined by a joint. */
+  private findNeighbours(linkRoot: readonly number[]): void {
+    const parentLink = (b: number) => this.linkOf[this.model.bodies[linkRoot[b]].parent];
+    this.colliderBody.forEach((bi, i) =>
+      this.colliderBody.forEach((bj, j) => {
+        const [ki, kj] = [this.linkOf[bi], this.linkOf[bj]];
+        if (ki === kj || parentLink(bi) === kj || parentLink(bj) === ki) this.neighbours.add(this.pairKey(i, j));
+      }),
+    );
   }
 
   /** Robot colliders whose collision groups admit a robot collider on another body. */

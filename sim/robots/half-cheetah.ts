@@ -36,7 +36,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                     | value | note                               |
  * |--------------------------|-------|------------------------------------|
- * | frameSkip                | 5     | x timestep 0.01 s (half_cheetah.xml) |
+ * | frameSkip                | 3     | x timestep 0.05/3 s (half_cheetah.xml); Gymnasium 5 x 0.01 s |
  * | dtSeconds                | 0.05  |                                    |
  * | maxEpisodeSteps          | 1000  |                                    |
  * | forwardRewardWeight      | 1     |                                    |
@@ -50,7 +50,7 @@ export const HALF_CHEETAH: PlanarLocomotionConfig = {
   id: 'HalfCheetah-v0',
   description: 'Planar cheetah: run forward as fast as possible (Gymnasium HalfCheetah-v5 on Rapier)',
   modelFile: 'half_cheetah.xml',
-  frameSkip: 5,
+  frameSkip: 3,
   dtSeconds: 0.05,
   maxEpisodeSteps: 1000,
   observationSize: 17,

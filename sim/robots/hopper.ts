@@ -33,7 +33,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                     | value         | note                                          |
  * |--------------------------|---------------|-----------------------------------------------|
- * | frameSkip                | 4             | x timestep 0.002 s (hopper.xml)               |
+ * | frameSkip                | 2             | x timestep 0.004 s (hopper.xml); Gymnasium 4 x 0.002 s |
  * | dtSeconds                | 0.008         |                                               |
  * | maxEpisodeSteps          | 1000          |                                               |
  * | forwardRewardWeight      | 1             |                                               |
@@ -51,7 +51,7 @@ export const HOPPER: PlanarLocomotionConfig = {
   id: 'Hopper-v0',
   description: 'One-legged planar hopper: hop forward without falling (Gymnasium Hopper-v5 on Rapier)',
   modelFile: 'hopper.xml',
-  frameSkip: 4,
+  frameSkip: 2,
   dtSeconds: 0.008,
   maxEpisodeSteps: 1000,
   observationSize: 11,

@@ -35,7 +35,8 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                | value      | note                              |
  * |---------------------|------------|-----------------------------------|
- * | frameSkip           | 5          | x timestep 0.003 s (humanoid.xml) |
+ * | frameSkip           | 2          | x timestep 0.0075 s (humanoid.xml); Gymnasium 5 x 0.003 s |
+ * | solverIterations    | 4          | Rapier solver substeps per physics step (sim/mjcf: 8) |
  * | dtSeconds           | 0.015      |                                   |
  * | maxEpisodeSteps     | 1000       |                                   |
  * | forwardRewardWeight | 1.25       |                                   |
@@ -54,7 +55,8 @@ export const HUMANOID = {
   id: 'Humanoid-v0',
   description: '3-D biped: walk forward without falling (Gymnasium Humanoid-v5 on Rapier)',
   modelFile: 'humanoid.xml',
-  frameSkip: 5,
+  frameSkip: 2,
+  solverIterations: 4,
   dtSeconds: 0.015,
   maxEpisodeSteps: 1000,
   observationSize: 348,

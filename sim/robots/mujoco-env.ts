@@ -5,7 +5,7 @@
  * helpers below hold the pieces several envs share (noise, control cost, healthy ranges).
  */
 import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepInfo, StepResult } from '../core/env.ts';
-import { Rng } from '../core/rng.ts';
+import { Rng, type RngState } from '../core/rng.ts';
 import { FRAME_STRIDE, type Frame, type Scene } from '../core/scene.ts';
 import { uniformBox } from '../core/spaces.ts';
 import { loadMjcf, type MjcfModel } from '../mjcf/index.ts';
@@ -18,8 +18,9 @@ export interface RobotEnvConfig {
   modelFile: RobotFile;
   /** Physics steps per env step; the file's timestep x frameSkip must equal dtSeconds. */
   frameSkip: number;
-  /** Rapier velocity-solver iterations per physics step (sim/mjcf's default when absent). */
+  /** Rapier solver substeps and PGS iterations per physics step (sim/mjcf's defaults when absent). */
   solverIterations?: number;
+  pgsIterations?: number;
   /** Gymnasium's dt: simulated seconds per env step. */
   dtSeconds: number;
   /** Applied by makeEnv's TimeLimit wrapper. */
@@ -73,7 +74,7 @@ export abstract class MujocoEnv implements Env {
   private needsReset = true;
 
   protected constructor(config: RobotEnvConfig) {
-    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), { id: config.id, solverIterations: config.solverIterations });
+    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), { id: config.id, solverIterations: config.solverIterations, pgsIterations: config.pgsIterations });
     const physicsDt = this.model.timestep * config.frameSkip;
     if (Math.abs(physicsDt - config.dtSeconds) > 1e-9) {
       throw new Error(`${config.id}: timestep ${this.model.timestep} x frameSkip ${config.frameSkip} = ${physicsDt} s, but the env's dt is ${config.dtSeconds} s`);
@@ -154,7 +155,8 @@ export abstract class MujocoEnv implements Env {
       qpos: Array.from(this.qpos),
       qvel: Array.from(this.qvel),
       ctrl: Array.from(this.ctrl),
-      rng: this.rng.getState(),
+      // Words as unsigned: Rng.getState() can return sfc32's `a` signed, which setState() rejects.
+      rng: this.rng.getState().map((v, i) => (i < 4 ? v >>> 0 : v)),
       needsReset: this.needsReset,
     };
   }
@@ -164,7 +166,7 @@ export abstract class MujocoEnv implements Env {
     this.model.setState(snapshot.qpos as number[], snapshot.qvel as number[]);
     this.syncState();
     this.ctrl.set(snapshot.ctrl as number[]);
-    this.rng.setState(snapshot.rng as (number | null)[]);
+    this.rng.setState(snapshot.rng as RngState);
     this.needsReset = snapshot.needsReset as boolean;
     this.onReset();
   }

@@ -30,7 +30,7 @@
  * ## Constants (Gymnasium v5 defaults)
  * | name                | value       | note                          |
  * |---------------------|-------------|-------------------------------|
- * | frameSkip           | 5           | x timestep 0.01 s (pusher.xml) |
+ * | frameSkip           | 2           | x timestep 0.025 s (pusher.xml); Gymnasium 5 x 0.01 s |
  * | dtSeconds           | 0.05        |                               |
  * | maxEpisodeSteps     | 100         |                               |
  * | rewardNearWeight    | 0.5         |                               |
@@ -47,7 +47,7 @@ export const PUSHER = {
   id: 'Pusher-v0',
   description: '7-joint arm: push a cylinder to a goal on a table (Gymnasium Pusher-v5 on Rapier)',
   modelFile: 'pusher.xml',
-  frameSkip: 5,
+  frameSkip: 2,
   dtSeconds: 0.05,
   maxEpisodeSteps: 100,
   observationSize: 23,

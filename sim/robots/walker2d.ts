@@ -36,7 +36,8 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                     | value         | note                                          |
  * |--------------------------|---------------|-----------------------------------------------|
- * | frameSkip                | 4             | x timestep 0.002 s (walker2d.xml)             |
+ * | frameSkip                | 2             | x timestep 0.004 s (walker2d.xml); Gymnasium 4 x 0.002 s |
+ * | solverIterations         | 6             | Rapier solver substeps per physics step (sim/mjcf: 8) |
  * | dtSeconds                | 0.008         |                                               |
  * | maxEpisodeSteps          | 1000          |                                               |
  * | forwardRewardWeight      | 1             |                                               |
@@ -53,7 +54,8 @@ export const WALKER2D: PlanarLocomotionConfig = {
   id: 'Walker2d-v0',
   description: 'Planar biped: walk forward without falling (Gymnasium Walker2d-v5 on Rapier)',
   modelFile: 'walker2d.xml',
-  frameSkip: 4,
+  frameSkip: 2,
+  solverIterations: 6,
   dtSeconds: 0.008,
   maxEpisodeSteps: 1000,
   observationSize: 17,

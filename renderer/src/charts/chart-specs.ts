@@ -22,7 +22,19 @@ export const RUN_CHARTS: ChartSpec[] = [
   { id: 'explained-variance', title: 'Explained variance', keys: only('explained_variance') },
   { id: 'learning-rate', title: 'Learning rate', keys: only('learning_rate') },
   { id: 'sps', title: 'Env steps / s', keys: only('sps') },
+  { id: 'episode-length', title: 'Episode length', keys: only('length_mean') },
 ];
+
+/** Columns that are bookkeeping, not diagnostics: never charted on their own. */
+const BOOKKEEPING = new Set(['update', 'step', 'wall_s', 'episodes', 'return_std']);
+
+/** Whatever else the algorithm reports (TRPO's line search, V-MPO's temperatures...): one chart each. */
+export function extraCharts(available: readonly string[]): ChartSpec[] {
+  const charted = new Set(RUN_CHARTS.flatMap((spec) => spec.keys(available)));
+  return available
+    .filter((key) => !charted.has(key) && !BOOKKEEPING.has(key) && !key.startsWith('time_'))
+    .map((key) => ({ id: `metric-${key}`, title: key, keys: only(key) }));
+}
 
 export const PALETTE = ['#6d8cff', '#3ecf8e', '#f5b14c', '#f2666a', '#c69cff', '#4cc9f0', '#ff8fab', '#a3e635'];
 

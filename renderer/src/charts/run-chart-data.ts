@@ -1,7 +1,7 @@
 /** Metrics rows and events of a run -> the series and annotations of its charts. */
 import type { MetricsRow, RunEvent } from '../../../main/lab/api.ts';
 import type { Annotation, ChartData, Series } from './line-chart.ts';
-import { PALETTE, RUN_CHARTS, seriesLabel } from './chart-specs.ts';
+import { extraCharts, PALETTE, RUN_CHARTS, seriesLabel } from './chart-specs.ts';
 import { formatNumber } from '../lib/format.ts';
 import { smooth } from './smoothing.ts';
 
@@ -53,7 +53,7 @@ export function runCharts(metrics: readonly MetricsRow[], events: readonly RunEv
   const xs = metrics.map((row) => xValue(axis, row));
   const annotations = eventAnnotations(events, axis);
   // A chart with nothing to draw for this run (say reward terms of a single-term reward) is left out.
-  const shown = metrics.length === 0 ? RUN_CHARTS : RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0);
+  const shown = metrics.length === 0 ? RUN_CHARTS : [...RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0), ...extraCharts(available)];
   return shown.map((spec) => {
     const keys = spec.keys(available);
     const series = keys.flatMap((key, i) => metricSeries(seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), smoothing));

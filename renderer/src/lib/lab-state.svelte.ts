@@ -18,6 +18,8 @@ import type {
 } from '../../../main/lab/api.ts';
 import { connectLab, type ConnectionState } from './lab-client.ts';
 
+const RUN_LIST_REFRESH_MS = 5000;
+
 export type View = { kind: 'new' } | { kind: 'run'; runId: string } | { kind: 'compare'; runIds: string[] };
 
 export class RunData {
@@ -91,6 +93,10 @@ export class LabState {
       if (state === 'open') void this.refresh();
     });
     this.api.subscribe((event) => this.onEvent(event));
+    // Runs that other processes (say `gaitlab train`) add to the folder show up too.
+    setInterval(() => {
+      if (this.connection === 'open') this.api.listRuns().then((runs) => (this.runs = runs), () => {});
+    }, RUN_LIST_REFRESH_MS);
   }
 
   async refresh(): Promise<void> {

@@ -33,16 +33,16 @@ export class Stage {
 
   /**
    * A software rasterizer (no GPU) draws with the CPU that training needs: there the viewer draws
-   * at most 10 frames a second, at reduced resolution, without antialiasing. Playback stays real
-   * time; frames are skipped.
+   * at most 8 frames a second, without antialiasing and with a small shadow map. Playback stays
+   * real time; frames are skipped.
    */
   private readonly software = isSoftwareGl();
-  private readonly frameIntervalMs = this.software ? 1000 / 10 : 0;
+  private readonly frameIntervalMs = this.software ? 1000 / 8 : 0;
   private lastDrawMs = -Infinity;
 
   constructor(canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: !this.software, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(this.software ? 0.6 : Math.min(devicePixelRatio, 2));
+    this.renderer.setPixelRatio(this.software ? 1 : Math.min(devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = true;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.toneMapping = THREE.ACESFilmicToneMapping;

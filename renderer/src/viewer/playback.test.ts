@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { TrajectoryMessage } from '../../../main/lab/api.ts';
+import { Playback } from './playback.ts';
+
+/** An episode of `steps` frames of one body, dt 0.1 s, reward 1 per step. */
+const episode = (update: number, steps = 10, deterministic = false): TrajectoryMessage => ({
+  envId: 'Test-v0',
+  dtSeconds: 0.1,
+  numBodies: 1,
+  frames: new Array(steps * 7).fill(0),
+  rewards: new Array(steps).fill(1),
+  update,
+  step: update * 100,
+  episodeReturn: steps,
+  deterministic,
+});
+
+describe('Playback', () => {
+  it('plays in real time times the speed, whatever the frame rate', () => {
+    const playback = new Playback();
+    playback.offer(episode(1));
+    playback.advance(0.35);
+    expect(playback.frameIndex).toBe(3);
+    expect(playback.returnSoFar).toBe(3);
+    playback.speed = 2;
+    playback.advance(0.2);
+    expect(playback.frameIndex).toBe(7);
+  });
+
+  it('lets a newer training episode wait for the current one, then plays the newest', () => {
+    const playback = new Playback();
+    playback.offer(episode(1));
+    expect(playback.offer(episode(2))).toBe(false);
+    expect(playback.offer(episode(3))).toBe(false);
+    playback.advance(0.5);
+    expect(playback.current?.update).toBe(1);
+    expect(playback.advance(2)).toBe(true);
+    expect(playback.current?.update).toBe(3);
+    expect(playback.frameIndex).toBe(0);
+  });
+
+  it('plays an evaluation at once', () => {
+    const playback = new Playback();
+    playback.offer(episode(1));
+    playback.advance(0.3);
+    expect(playback.offer(episode(2, 10, true))).toBe(true);
+    expect(playback.current?.deterministic).toBe(true);
+    expect(playback.frameIndex).toBe(0);
+  });
+
+  it('loops the episode when nothing newer came, holds still when paused, and seeks', () => {
+    const playback = new Playback();
+    playback.offer(episode(1));
+    playback.advance(2);
+    expect(playback.current?.update).toBe(1);
+    expect(playback.frameIndex).toBe(0);
+    playback.playing = false;
+    expect(playback.advance(0.5)).toBe(false);
+    expect(playback.frameIndex).toBe(0);
+    playback.seek(6);
+    expect(playback.frameIndex).toBe(6);
+    expect(playback.returnSoFar).toBe(6);
+  });
+});
