@@ -1,6 +1,6 @@
 /** The app's TrainerLauncher: each trainer in an Electron utilityProcess (its own process and heap). */
 import { utilityProcess } from 'electron';
-import { TRAINER_ENTRY, tailOf, tsxExecArgv, type TrainerLauncher } from '../main/lab/trainer-launcher.ts';
+import { TRAINER_ENTRY, tailOf, tsxExecArgv, yieldToUi, type TrainerLauncher } from '../main/lab/trainer-launcher.ts';
 
 export const utilityTrainer: TrainerLauncher = (runDir) => {
   const child = utilityProcess.fork(TRAINER_ENTRY, [runDir], {
@@ -8,6 +8,7 @@ export const utilityTrainer: TrainerLauncher = (runDir) => {
     stdio: ['ignore', 'ignore', 'pipe'],
     serviceName: 'GaitLab trainer',
   });
+  child.once('spawn', () => yieldToUi(child.pid));
   const stderrTail = tailOf(child.stderr, process.stderr);
   let running = true;
   child.once('exit', () => (running = false));

@@ -43,9 +43,9 @@ export { expect };
 
 /** Screenshots are kept under test-results/screenshots/ for people to look at. */
 export async function keepScreenshot(page: Page, name: string): Promise<void> {
-  // Charts redraw over the next frames (after a theme switch, say): let them.
+  // Charts redraw over the next frames and the viewer draws a few a second (software GL): let them.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(800);
   await page.screenshot({ path: path.join('test-results', 'screenshots', `${name}.png`) });
 }
 

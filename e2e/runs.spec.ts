@@ -1,5 +1,5 @@
 /** The runs folder as a user sees it: open a finished run, overlay two runs, fork one. */
-import { chartPoints, expect, keepScreenshot, startRunFromUi, test } from './fixtures.ts';
+import { chartPoints, expect, keepScreenshot, robotPixelShare, startRunFromUi, test } from './fixtures.ts';
 import type { ServedLab } from './fixtures.ts';
 
 const tiny = { totalSteps: '4096', num_envs: '1', num_steps: '512', num_minibatches: '4', update_epochs: '4' };
@@ -19,6 +19,8 @@ test('open a finished run from the list, compare two runs, fork one', async ({ a
   await expect(page.getByTestId('run-view')).toHaveAttribute('data-run-id', first);
   await expect(page.getByTestId('run-status')).toHaveText('finished');
   await expect.poll(() => chartPoints(page, 'return')).toBe(8);
+  // Its last episode replays (the viewer of a run opened again draws as the first time did).
+  await expect.poll(() => robotPixelShare(page)).toBeGreaterThan(0.001);
   await expect(page.getByTestId('pause-run')).toBeDisabled();
   await keepScreenshot(page, 'finished-run-dark');
 

@@ -13,6 +13,7 @@ import { RunStore } from '../store/run-store.ts';
 import { parseSetFlag } from './presets.ts';
 import { runTraining } from './train-command.ts';
 import { runEvaluation } from './eval-command.ts';
+import { serve, start } from './start-command.ts';
 
 export class UsageError extends Error {}
 
@@ -142,6 +143,21 @@ export function buildProgram(): Command {
       if (opts.json) return console.log(JSON.stringify(runs));
       for (const r of runs) console.log(`${r.id.padEnd(44)} ${r.status.padEnd(9)} ${r.config.env} ${r.config.algo} ${r.summary?.step ?? 0} steps`);
     });
+
+  program
+    .command('serve')
+    .description('serve the app to a browser on 127.0.0.1 (a random token guards it)')
+    .option('--port <port>', 'port (0: any free port)', nonNegativeInt, 0)
+    .addOption(runsOption())
+    .option('--open', 'open the default browser')
+    .action((opts) => serve({ port: opts.port, runs: opts.runs, open: Boolean(opts.open) }));
+
+  program
+    .command('start')
+    .description('the app: Electron where installed, otherwise serve mode in your browser')
+    .option('--port <port>', 'port for serve mode (0: any free port)', nonNegativeInt, 0)
+    .addOption(runsOption())
+    .action((opts) => start({ port: opts.port, runs: opts.runs }));
 
   return program;
 }

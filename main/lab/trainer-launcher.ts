@@ -3,6 +3,7 @@
  * serve mode (fork-launcher.ts), an Electron utilityProcess in the app (app/utility-launcher.ts).
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainerCommand } from './protocol.ts';
 
@@ -34,6 +35,21 @@ export const TRAINER_ENTRY = fileURLToPath(new URL('../../main/trainer/trainer-p
 /** Node flags that load tsx, by absolute URL so they work whatever the working directory. */
 export function tsxExecArgv(): string[] {
   return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+}
+
+/**
+ * Trainers run at a lower CPU priority than the UI: they use every idle cycle, but when the
+ * machine is short of cores the window keeps drawing and answering instead of stalling.
+ */
+const TRAINER_NICENESS = 5;
+
+export function yieldToUi(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, TRAINER_NICENESS);
+  } catch {
+    // Not permitted here (some sandboxes): the trainer keeps the default priority.
+  }
 }
 
 const TAIL_CHARS = 4000;

@@ -11,27 +11,27 @@
  * | 3   | ankle_1 | 7   | ankle_3 |
  *
  * ## Observation: Box(-inf, inf, (105,)) — v5's default, include_cfrc_ext_in_observation=True
- * | num    | quantity                                                                       |
- * |--------|--------------------------------------------------------------------------------|
- * | 0      | torso z (m)                                                                    |
- * | 1-4    | torso orientation quaternion (w, x, y, z)                                      |
- * | 5-12   | hip_1, ankle_1, hip_2, ankle_2, hip_3, ankle_3, hip_4, ankle_4 angles (rad)    |
- * | 13-15  | torso linear velocity, world frame (m/s)                                       |
- * | 16-18  | torso angular velocity, torso frame (rad/s)                                    |
- * | 19-26  | joint velocities, same order as 5-12 (rad/s)                                   |
- * | 27-104 | cfrc_ext of the 13 bodies (torque, force) clipped to contactForceRange         |
+ * | num    | quantity                                                                    |
+ * |--------|-----------------------------------------------------------------------------|
+ * | 0      | torso z (m)                                                                 |
+ * | 1-4    | torso orientation quaternion (w, x, y, z)                                   |
+ * | 5-12   | hip_1, ankle_1, hip_2, ankle_2, hip_3, ankle_3, hip_4, ankle_4 angles (rad) |
+ * | 13-15  | torso linear velocity, world frame (m/s)                                    |
+ * | 16-18  | torso angular velocity, torso frame (rad/s)                                 |
+ * | 19-26  | joint velocities, same order as 5-12 (rad/s)                                |
+ * | 27-104 | cfrc_ext of the 13 bodies (torque, force) clipped to contactForceRange      |
  * The x, y position is excluded, as in Gymnasium (it is `info.xPosition`, `info.yPosition`).
  * cfrc_ext is the contact wrench about the robot's centre of mass, from Rapier's normal contact
  * impulses (no friction): see body-dynamics.ts. Gymnasium v4's `use_contact_forces=False` (27
  * dims) is not offered.
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                                                |
- * |---------|----------------------------------------------------------------------|
- * | forward | forwardRewardWeight x (torso x_after - x_before) / dt                |
- * | healthy | healthyReward while healthy, else 0                                  |
- * | control | -ctrlCostWeight x sum(action^2)                                      |
- * | contact | -contactCostWeight x sum(clip(cfrc_ext, contactForceRange)^2)        |
+ * | term    | value                                                         |
+ * |---------|---------------------------------------------------------------|
+ * | forward | forwardRewardWeight x (torso x_after - x_before) / dt         |
+ * | healthy | healthyReward while healthy, else 0                           |
+ * | control | -ctrlCostWeight x sum(action^2)                               |
+ * | contact | -contactCostWeight x sum(clip(cfrc_ext, contactForceRange)^2) |
  *
  * ## Episode end
  * Terminated when unhealthy: the state is not finite or the torso z leaves healthyZRange (closed
@@ -40,18 +40,18 @@
  * torso quaternion then normalized (MuJoCo does so on its first step); qvel resetNoiseScale x N(0, 1).
  *
  * ## Constants (Gymnasium v5 defaults unless noted)
- * | name              | value       | note                            |
- * |-------------------|-------------|---------------------------------|
- * | frameSkip         | 2           | x timestep 0.025 s (ant.xml); Gymnasium 5 x 0.01 s |
- * | dtSeconds         | 0.05        |                                 |
- * | maxEpisodeSteps   | 1000        |                                 |
- * | forwardRewardWeight | 1         |                                 |
- * | ctrlCostWeight    | 0.5         |                                 |
- * | contactCostWeight | 0.0005      |                                 |
- * | healthyReward     | 1           |                                 |
- * | healthyZRange     | [0.2, 1]    |                                 |
- * | contactForceRange | [-1, 1]     |                                 |
- * | resetNoiseScale   | 0.1         |                                 |
+ * | name                | value    | note                                               |
+ * |---------------------|----------|----------------------------------------------------|
+ * | frameSkip           | 2        | x timestep 0.025 s (ant.xml); Gymnasium 5 x 0.01 s |
+ * | dtSeconds           | 0.05     |                                                    |
+ * | maxEpisodeSteps     | 1000     |                                                    |
+ * | forwardRewardWeight | 1        |                                                    |
+ * | ctrlCostWeight      | 0.5      |                                                    |
+ * | contactCostWeight   | 0.0005   |                                                    |
+ * | healthyReward       | 1        |                                                    |
+ * | healthyZRange       | [0.2, 1] |                                                    |
+ * | contactForceRange   | [-1, 1]  |                                                    |
+ * | resetNoiseScale     | 0.1      |                                                    |
  */
 import { BodyDynamics } from './body-dynamics.ts';
 import { MujocoEnv, addNormalNoise, addUniformNoise, controlCost, normalizeQuaternion, writeClipped, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';

@@ -5,8 +5,9 @@
  *
  *   node bin/run-ts.js sim/robots/bench-sim.ts [--seconds 3] [--env Hopper-v0]
  *
- * Rates are per CPU second of this process (the machine is shared; wall time would count other
- * jobs), single-threaded. Prints JSON. Per env, where the time of one env step goes:
+ * env_steps_per_s is per CPU second of this single-threaded process (the machine is shared, and wall
+ * time would count other jobs); wall_env_steps_per_s is per wall-clock second of the same run.
+ * Prints JSON. Per env, where the time of one env step goes:
  * - rapier_us: inside Rapier's world.step (its own profiler), frameSkip times;
  * - loader_us: sim/mjcf's work around those steps (motor torques, reading poses, qpos/qvel);
  * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
@@ -37,11 +38,15 @@ function cpuSeconds(): number {
   return (user + system) / 1e6;
 }
 
-/** Runs `step` (and `reset` every EPISODE calls) for `seconds` of CPU time; returns calls per CPU second. */
-function rate(seconds: number, step: () => void, reset: () => void): number {
+/**
+ * Runs `step` (and `reset` every EPISODE calls) for `seconds` of CPU time; returns calls per CPU
+ * second and per wall-clock second.
+ */
+function rate(seconds: number, step: () => void, reset: () => void): { cpu: number; wall: number } {
   let calls = 0;
   const run = (limit: number) => {
     const start = cpuSeconds();
+    const wallStart = performance.now();
     let n = 0;
     while (cpuSeconds() - start < limit) {
       for (let i = 0; i < 50; i++, n++) {
@@ -49,7 +54,7 @@ function rate(seconds: number, step: () => void, reset: () => void): number {
         if (++calls % EPISODE === 0) reset();
       }
     }
-    return n / (cpuSeconds() - start);
+    return { cpu: n / (cpuSeconds() - start), wall: n / ((performance.now() - wallStart) / 1000) };
   };
   run(WARMUP_SECONDS);
   return run(seconds);
@@ -68,7 +73,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   const env = create();
   env.reset({ seed: 0 });
   const next = randomControl(config);
-  const envRate = rate(seconds, () => env.step(next()), () => env.reset());
+  const { cpu: envRate, wall: envWallRate } = rate(seconds, () => env.step(next()), () => env.reset());
   env.close();
 
   // The same physics without the env: the loader's model stepped frameSkip times per env step.
@@ -79,7 +84,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
     model.qpos();
     model.qvel();
   };
-  const modelRate = rate(seconds, stepModel, () => model.reset());
+  const modelRate = rate(seconds, stepModel, () => model.reset()).cpu;
   // Rapier's share of the model's time, from its profiler (wall clock inside world.step over wall
   // clock of the loop, so that other jobs on the machine inflate both alike).
   let rapierMs = 0;
@@ -109,6 +114,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   const rapierUs = rapierShare * modelUs;
   return {
     env_steps_per_s: Math.round(envRate),
+    wall_env_steps_per_s: Math.round(envWallRate),
     physics_steps_per_s: Math.round(envRate * config.frameSkip),
     us_per_env_step: round(envUs),
     rapier_us: round(rapierUs),

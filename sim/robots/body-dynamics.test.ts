@@ -83,4 +83,32 @@ describe.each<RobotFile>(['ant.xml', 'humanoid.xml'])('%s', (file) => {
     for (const m of moment) expect(Math.abs(m)).toBeLessThan(1e-9);
     model.dispose();
   });
+
+  it('orients each body\'s inertia: a capsule turns most easily about its own axis', () => {
+    const { model, bodies } = load(file);
+    bodies.update(); // the initial pose: every body frame is aligned with the world
+    const cinert = new Float64Array(10 * (bodies.bodyCount - 1));
+    bodies.writeCinert(cinert, 0);
+    let checked = 0;
+    model.scene.bodies.forEach((body, b) => {
+      if (b === 0 || body.geoms.length !== 1 || body.geoms[0].type !== 'capsule') return;
+      const c = cinert.subarray(10 * (b - 1), 10 * b);
+      const [m, dx, dy, dz] = [c[9], c[6] / c[9], c[7] / c[9], c[8] / c[9]];
+      // Back to the body's centre of mass: subtract the parallel-axis term m (|d|^2 E - d d^T).
+      const d2 = dx * dx + dy * dy + dz * dz;
+      const I = [
+        [c[0] - m * (d2 - dx * dx), c[3] + m * dx * dy, c[4] + m * dx * dz],
+        [c[3] + m * dx * dy, c[1] - m * (d2 - dy * dy), c[5] + m * dy * dz],
+        [c[4] + m * dx * dz, c[5] + m * dy * dz, c[2] - m * (d2 - dz * dz)],
+      ];
+      const [x, y, z, w] = body.geoms[0].quat; // the capsule's axis is its frame's z
+      const u = [2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)];
+      const axial = u.reduce((sum, ui, r) => sum + ui * u.reduce((row, uj, s) => row + I[r][s] * uj, 0), 0);
+      expect(axial, body.name).toBeCloseTo(Math.min(...model.bodies[b].inertia), 9);
+      expect(I[0][0] + I[1][1] + I[2][2], body.name).toBeCloseTo(model.bodies[b].inertia.reduce((a, v) => a + v, 0), 9);
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(3);
+    model.dispose();
+  });
 });

@@ -19,6 +19,7 @@ import { compileMjcf } from '../mjcf/compile.ts';
 import { Warnings } from '../mjcf/reader.ts';
 import { parseXml } from '../mjcf/xml.ts';
 import { FRAME_STRIDE } from '../core/scene.ts';
+import { quatMul, quatToMat, rotate, type Mat3, type Quat, type Vec3 } from '../mjcf/math.ts';
 
 /** Rapier stores poses in 32-bit floats: matching tolerance in metres. */
 const MATCH_TOLERANCE = 1e-4;
@@ -26,24 +27,23 @@ const MATCH_TOLERANCE = 1e-4;
 export class BodyDynamics {
   /** MuJoCo bodies including the world (index 0, whose entries stay 0). */
   readonly bodyCount: number;
-  /** Centre of mass of each body, world frame (3 per body). */
-  readonly com: Float64Array;
-  /** Angular velocity and centre-of-mass velocity of each body (3 per body each). */
-  readonly angularVelocity: Float64Array;
-  readonly comVelocity: Float64Array;
   /** Contact wrench on each body: torque about the robot's centre of mass, then force (6 per body). */
   readonly contactWrench: Float64Array;
   /** The robot's centre of mass (all bodies but the world). */
   readonly robotCom = new Float64Array(3);
 
+  /** Centre of mass, angular velocity and centre-of-mass velocity of each body, world frame (3 per body each). */
+  private readonly com: Float64Array;
+  private readonly angularVelocity: Float64Array;
+  private readonly comVelocity: Float64Array;
   private readonly mass: Float64Array;
   private readonly totalMass: number;
-  /** Body-frame centre of mass, principal moments, and inertial-frame quaternion (x, y, z, w). */
-  private readonly localCom: Float64Array;
-  private readonly moments: Float64Array;
-  private readonly inertialQuat: Float64Array;
-  /** World rotation matrix of each body's inertial frame (9 per body, row-major). */
-  private readonly inertialRotation: Float64Array;
+  /** Body-frame centre of mass, principal moments, and inertial-frame orientation of each body. */
+  private readonly localCom: Vec3[];
+  private readonly moments: Vec3[];
+  private readonly inertialQuat: Quat[];
+  /** World rotation matrix of each body's inertial frame (row-major), updated by `update()`. */
+  private readonly inertialRotation: Mat3[];
   /** Rapier body handle of the body each MuJoCo body moves with. */
   private readonly linkHandle: number[];
   /** Per MuJoCo body, its moving link (index into `links`); per link, mass, centre and velocity (w, v). */
@@ -82,10 +82,10 @@ export class BodyDynamics {
     this.totalMass = this.mass.reduce((sum, m) => sum + m, 0);
     // MjcfBody has no inertial-frame orientation yet, so read it from the compiled model.
     const compiled = compileMjcf(parseXml(xml), new Warnings());
-    this.localCom = Float64Array.from(compiled.bodies.flatMap((b) => b.inertial.pos));
-    this.moments = Float64Array.from(compiled.bodies.flatMap((b) => b.inertial.inertia));
-    this.inertialQuat = Float64Array.from(compiled.bodies.flatMap(({ inertial: { quat: q } }) => [q[1], q[2], q[3], q[0]]));
-    this.inertialRotation = new Float64Array(9 * n);
+    this.localCom = compiled.bodies.map((b) => b.inertial.pos);
+    this.moments = compiled.bodies.map((b) => b.inertial.inertia);
+    this.inertialQuat = compiled.bodies.map((b) => b.inertial.quat);
+    this.inertialRotation = compiled.bodies.map(() => quatToMat([1, 0, 0, 0]));
     this.frame = new Float32Array(FRAME_STRIDE * n);
     this.world = model.world;
 
@@ -126,7 +126,8 @@ export class BodyDynamics {
     this.linkCom.fill(0);
     for (let b = 1; b < this.bodyCount; b++) {
       const o = FRAME_STRIDE * b;
-      const [x, y, z] = rotate(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.localCom[3 * b], this.localCom[3 * b + 1], this.localCom[3 * b + 2]);
+      const q: Quat = [f[o + 6], f[o + 3], f[o + 4], f[o + 5]]; // frames store (x, y, z, w)
+      const [x, y, z] = rotate(q, this.localCom[b]);
       this.com[3 * b] = f[o] + x;
       this.com[3 * b + 1] = f[o + 1] + y;
       this.com[3 * b + 2] = f[o + 2] + z;
@@ -135,9 +136,7 @@ export class BodyDynamics {
         c[i] += (this.mass[b] * this.com[3 * b + i]) / this.totalMass;
         this.linkCom[3 * k + i] += (this.mass[b] * this.com[3 * b + i]) / this.linkMass[k];
       }
-      const iq = 4 * b;
-      const q = quatMul(f[o + 3], f[o + 4], f[o + 5], f[o + 6], this.inertialQuat[iq], this.inertialQuat[iq + 1], this.inertialQuat[iq + 2], this.inertialQuat[iq + 3]);
-      writeRotationMatrix(q, this.inertialRotation, 9 * b);
+      this.inertialRotation[b] = quatToMat(quatMul(q, this.inertialQuat[b]));
     }
     // Rapier's linvel is the velocity of its body's centre of mass, which is the mass-weighted centre
     // of the MuJoCo bodies welded into it (Rapier's own worldCom() lags until the next step).
@@ -201,7 +200,7 @@ export class BodyDynamics {
       if (!local) continue;
       pose ??= { t: collider.translation(), r: collider.rotation() };
       const { t, r } = pose;
-      const [px, py, pz] = rotate(r.x, r.y, r.z, r.w, local.x, local.y, local.z);
+      const [px, py, pz] = rotate([r.w, r.x, r.y, r.z], [local.x, local.y, local.z]);
       const d = [t.x + px - c[0], t.y + py - c[1], t.z + pz - c[2]];
       const f = [impulse * nx, impulse * ny, impulse * nz];
       const torque = [d[1] * f[2] - d[2] * f[1], d[2] * f[0] - d[0] * f[2], d[0] * f[1] - d[1] * f[0]];
@@ -227,11 +226,10 @@ export class BodyDynamics {
     const c = this.robotCom;
     for (let b = 1; b < this.bodyCount; b++, at += 10) {
       const m = this.mass[b];
-      const R = this.inertialRotation;
-      const o = 9 * b;
-      const [i0, i1, i2] = [this.moments[3 * b], this.moments[3 * b + 1], this.moments[3 * b + 2]];
+      const R = this.inertialRotation[b];
+      const [i0, i1, i2] = this.moments[b];
       // R diag(I) R^T, entry (r, s) = sum_k R[r][k] I[k] R[s][k]
-      const rot = (r: number, s: number) => R[o + 3 * r] * i0 * R[o + 3 * s] + R[o + 3 * r + 1] * i1 * R[o + 3 * s + 1] + R[o + 3 * r + 2] * i2 * R[o + 3 * s + 2];
+      const rot = (r: number, s: number) => R[3 * r] * i0 * R[3 * s] + R[3 * r + 1] * i1 * R[3 * s + 1] + R[3 * r + 2] * i2 * R[3 * s + 2];
       const [dx, dy, dz] = [this.com[3 * b] - c[0], this.com[3 * b + 1] - c[1], this.com[3 * b + 2] - c[2]];
       out[at] = rot(0, 0) + m * (dy * dy + dz * dz);
       out[at + 1] = rot(1, 1) + m * (dx * dx + dz * dz);
@@ -310,7 +308,7 @@ export class BodyDynamics {
         const o = FRAME_STRIDE * b;
         const f = this.frame;
         return sceneBody.geoms.some((g) => {
-          const [x, y, z] = rotate(f[o + 3], f[o + 4], f[o + 5], f[o + 6], g.pos[0], g.pos[1], g.pos[2]);
+          const [x, y, z] = rotate([f[o + 6], f[o + 3], f[o + 4], f[o + 5]], g.pos);
           return Math.hypot(f[o] + x - t.x, f[o + 1] + y - t.y, f[o + 2] + z - t.z) < MATCH_TOLERANCE;
         });
       });
@@ -347,30 +345,4 @@ export class BodyDynamics {
   private mismatch(what: string): Error {
     return new Error(`BodyDynamics (${this.model.name}): the Rapier world does not have the layout expected from sim/mjcf: ${what}`);
   }
-}
-
-/** Rotates (vx, vy, vz) by the unit quaternion (x, y, z, w). */
-function rotate(x: number, y: number, z: number, w: number, vx: number, vy: number, vz: number): [number, number, number] {
-  // t = 2 q_vec x v;  v' = v + w t + q_vec x t
-  const tx = 2 * (y * vz - z * vy);
-  const ty = 2 * (z * vx - x * vz);
-  const tz = 2 * (x * vy - y * vx);
-  return [vx + w * tx + (y * tz - z * ty), vy + w * ty + (z * tx - x * tz), vz + w * tz + (x * ty - y * tx)];
-}
-
-/** Hamilton product of quaternions given as (x, y, z, w). */
-function quatMul(ax: number, ay: number, az: number, aw: number, bx: number, by: number, bz: number, bw: number): [number, number, number, number] {
-  return [aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw, aw * bw - ax * bx - ay * by - az * bz];
-}
-
-function writeRotationMatrix([x, y, z, w]: [number, number, number, number], out: Float64Array, at: number): void {
-  out[at] = 1 - 2 * (y * y + z * z);
-  out[at + 1] = 2 * (x * y - z * w);
-  out[at + 2] = 2 * (x * z + y * w);
-  out[at + 3] = 2 * (x * y + z * w);
-  out[at + 4] = 1 - 2 * (x * x + z * z);
-  out[at + 5] = 2 * (y * z - x * w);
-  out[at + 6] = 2 * (x * z - y * w);
-  out[at + 7] = 2 * (y * z + x * w);
-  out[at + 8] = 1 - 2 * (x * x + y * y);
 }

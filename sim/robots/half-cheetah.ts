@@ -14,19 +14,19 @@
  * | 5   | ffoot  | 30   |
  *
  * ## Observation: Box(-inf, inf, (17,))
- * | num  | quantity                                                                  |
- * |------|---------------------------------------------------------------------------|
- * | 0    | rootz: torso height relative to the start (m)                             |
- * | 1    | rooty: torso angle (rad)                                                  |
- * | 2-7  | bthigh, bshin, bfoot, fthigh, fshin, ffoot joint angles (rad)             |
- * | 8-16 | qvel, not clipped: rootx, rootz (m/s), rooty and the six joints (rad/s)   |
+ * | num  | quantity                                                                |
+ * |------|-------------------------------------------------------------------------|
+ * | 0    | rootz: torso height relative to the start (m)                           |
+ * | 1    | rooty: torso angle (rad)                                                |
+ * | 2-7  | bthigh, bshin, bfoot, fthigh, fshin, ffoot joint angles (rad)           |
+ * | 8-16 | qvel, not clipped: rootx, rootz (m/s), rooty and the six joints (rad/s) |
  * The x position is excluded, as in Gymnasium (it is `info.xPosition`).
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                            |
- * |---------|--------------------------------------------------|
- * | forward | forwardRewardWeight x (x_after - x_before) / dt  |
- * | control | -ctrlCostWeight x sum(action^2)                  |
+ * | term    | value                                           |
+ * |---------|-------------------------------------------------|
+ * | forward | forwardRewardWeight x (x_after - x_before) / dt |
+ * | control | -ctrlCostWeight x sum(action^2)                 |
  *
  * ## Episode end
  * Never terminated; truncated at maxEpisodeSteps (by makeEnv's TimeLimit).
@@ -34,15 +34,15 @@
  * resetNoiseScale x N(0, 1).
  *
  * ## Constants (Gymnasium v5 defaults unless noted)
- * | name                     | value | note                               |
- * |--------------------------|-------|------------------------------------|
+ * | name                     | value | note                                                         |
+ * |--------------------------|-------|--------------------------------------------------------------|
  * | frameSkip                | 3     | x timestep 0.05/3 s (half_cheetah.xml); Gymnasium 5 x 0.01 s |
- * | dtSeconds                | 0.05  |                                    |
- * | maxEpisodeSteps          | 1000  |                                    |
- * | forwardRewardWeight      | 1     |                                    |
- * | ctrlCostWeight           | 0.1   |                                    |
- * | observationVelocityLimit | inf   | not clipped                        |
- * | resetNoiseScale          | 0.1   |                                    |
+ * | dtSeconds                | 0.05  |                                                              |
+ * | maxEpisodeSteps          | 1000  |                                                              |
+ * | forwardRewardWeight      | 1     |                                                              |
+ * | ctrlCostWeight           | 0.1   |                                                              |
+ * | observationVelocityLimit | inf   | not clipped                                                  |
+ * | resetNoiseScale          | 0.1   |                                                              |
  */
 import type { PlanarLocomotionConfig } from './planar-locomotion.ts';
 

@@ -19,31 +19,32 @@
  * The x position is excluded, as in Gymnasium (it is `info.xPosition`).
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                            |
- * |---------|--------------------------------------------------|
- * | forward | forwardRewardWeight x (x_after - x_before) / dt  |
- * | healthy | healthyReward while healthy, else 0              |
- * | control | -ctrlCostWeight x sum(action^2)                  |
+ * | term    | value                                           |
+ * |---------|-------------------------------------------------|
+ * | forward | forwardRewardWeight x (x_after - x_before) / dt |
+ * | healthy | healthyReward while healthy, else 0             |
+ * | control | -ctrlCostWeight x sum(action^2)                 |
  *
  * ## Episode end
  * Terminated when unhealthy: rootz outside healthyZRange, rooty outside healthyAngleRange, or any of
- * qpos[2:] and qvel outside healthyStateRange (open intervals). Truncated at maxEpisodeSteps (by makeEnv's TimeLimit).
+ * qpos[2:] and qvel outside healthyStateRange (open intervals). Truncated at maxEpisodeSteps (by
+ * makeEnv's TimeLimit).
  * Reset: qpos and qvel of the model's initial pose plus U(±resetNoiseScale) each.
  *
  * ## Constants (Gymnasium v5 defaults unless noted)
- * | name                     | value         | note                                          |
- * |--------------------------|---------------|-----------------------------------------------|
- * | frameSkip                | 2             | x timestep 0.004 s (hopper.xml); Gymnasium 4 x 0.002 s |
- * | dtSeconds                | 0.008         |                                               |
- * | maxEpisodeSteps          | 1000          |                                               |
- * | forwardRewardWeight      | 1             |                                               |
- * | ctrlCostWeight           | 0.001         |                                               |
- * | healthyReward            | 1             |                                               |
- * | healthyZRange            | (0.7, inf)    |                                               |
- * | healthyAngleRange        | (-0.2, 0.2)   |                                               |
- * | healthyStateRange        | (-100, 100)   |                                               |
- * | observationVelocityLimit | 10            |                                               |
- * | resetNoiseScale          | 0.005         |                                               |
+ * | name                     | value       | note                                                   |
+ * |--------------------------|-------------|--------------------------------------------------------|
+ * | frameSkip                | 2           | x timestep 0.004 s (hopper.xml); Gymnasium 4 x 0.002 s |
+ * | dtSeconds                | 0.008       |                                                        |
+ * | maxEpisodeSteps          | 1000        |                                                        |
+ * | forwardRewardWeight      | 1           |                                                        |
+ * | ctrlCostWeight           | 0.001       |                                                        |
+ * | healthyReward            | 1           |                                                        |
+ * | healthyZRange            | (0.7, inf)  |                                                        |
+ * | healthyAngleRange        | (-0.2, 0.2) |                                                        |
+ * | healthyStateRange        | (-100, 100) |                                                        |
+ * | observationVelocityLimit | 10          |                                                        |
+ * | resetNoiseScale          | 0.005       |                                                        |
  */
 import type { PlanarLocomotionConfig } from './planar-locomotion.ts';
 

@@ -8,44 +8,45 @@
  * right_shoulder1, right_shoulder2, right_elbow, left_shoulder1, left_shoulder2, left_elbow (25).
  *
  * ## Observation: Box(-inf, inf, (348,)), Gymnasium v5's layout
- * | num     | quantity                                                                          |
- * |---------|-----------------------------------------------------------------------------------|
- * | 0-21    | qpos[2:]: torso z, torso quaternion (w, x, y, z), 17 hinge angles in file order   |
- * | 22-44   | qvel: torso linear velocity (world), angular velocity (torso frame), 17 hinges    |
+ * | num     | quantity                                                                            |
+ * |---------|-------------------------------------------------------------------------------------|
+ * | 0-21    | qpos[2:]: torso z, torso quaternion (w, x, y, z), 17 hinge angles in file order     |
+ * | 22-44   | qvel: torso linear velocity (world), angular velocity (torso frame), 17 hinges      |
  * | 45-174  | cinert of the 13 bodies (10 each): inertia about the robot COM, mass x offset, mass |
- * | 175-252 | cvel of the 13 bodies (6 each): angular velocity, velocity of the point at the COM |
- * | 253-269 | qfrc_actuator[6:]: gear x clipped action per hinge, in qvel (file) order          |
- * | 270-347 | cfrc_ext of the 13 bodies (6 each): contact torque about the COM, contact force    |
+ * | 175-252 | cvel of the 13 bodies (6 each): angular velocity, velocity of the point at the COM  |
+ * | 253-269 | qfrc_actuator[6:]: gear x clipped action per hinge, in qvel (file) order            |
+ * | 270-347 | cfrc_ext of the 13 bodies (6 each): contact torque about the COM, contact force     |
  * cinert, cvel and qfrc_actuator are MuJoCo's quantities exactly; cfrc_ext comes from Rapier's normal
  * contact impulses only (no friction), see body-dynamics.ts. The x, y position is excluded.
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                                                  |
- * |---------|------------------------------------------------------------------------|
- * | forward | forwardRewardWeight x (COM x_after - x_before) / dt                    |
- * | healthy | healthyReward while healthy, else 0                                    |
- * | control | -ctrlCostWeight x sum(action^2)                                        |
- * | contact | -min(contactCostWeight x sum(cfrc_ext^2), contactCostMax)              |
+ * | term    | value                                                     |
+ * |---------|-----------------------------------------------------------|
+ * | forward | forwardRewardWeight x (COM x_after - x_before) / dt       |
+ * | healthy | healthyReward while healthy, else 0                       |
+ * | control | -ctrlCostWeight x sum(action^2)                           |
+ * | contact | -min(contactCostWeight x sum(cfrc_ext^2), contactCostMax) |
  *
  * ## Episode end
- * Terminated when the torso z leaves healthyZRange (open interval). Truncated at maxEpisodeSteps (by makeEnv's TimeLimit).
+ * Terminated when the torso z leaves healthyZRange (open interval). Truncated at maxEpisodeSteps
+ * (by makeEnv's TimeLimit).
  * Reset: qpos and qvel of the initial pose (standing, torso at z 1.4) plus U(±resetNoiseScale) each,
  * the torso quaternion then normalized (MuJoCo does so on its first step).
  *
  * ## Constants (Gymnasium v5 defaults unless noted)
- * | name                | value      | note                              |
- * |---------------------|------------|-----------------------------------|
- * | frameSkip           | 2          | x timestep 0.0075 s (humanoid.xml); Gymnasium 5 x 0.003 s |
- * | solverIterations    | 4          | Rapier solver substeps per physics step (sim/mjcf: 8) |
- * | dtSeconds           | 0.015      |                                   |
- * | maxEpisodeSteps     | 1000       |                                   |
- * | forwardRewardWeight | 1.25       |                                   |
- * | ctrlCostWeight      | 0.1        |                                   |
- * | contactCostWeight   | 5e-7       |                                   |
- * | contactCostMax      | 10         |                                   |
- * | healthyReward       | 5          |                                   |
- * | healthyZRange       | (1, 2)     |                                   |
- * | resetNoiseScale     | 0.01       |                                   |
+ * | name                | value  | note                                                      |
+ * |---------------------|--------|-----------------------------------------------------------|
+ * | frameSkip           | 2      | x timestep 0.0075 s (humanoid.xml); Gymnasium 5 x 0.003 s |
+ * | solverIterations    | 4      | Rapier solver substeps per physics step (sim/mjcf: 8)     |
+ * | dtSeconds           | 0.015  |                                                           |
+ * | maxEpisodeSteps     | 1000   |                                                           |
+ * | forwardRewardWeight | 1.25   |                                                           |
+ * | ctrlCostWeight      | 0.1    |                                                           |
+ * | contactCostWeight   | 5e-7   |                                                           |
+ * | contactCostMax      | 10     |                                                           |
+ * | healthyReward       | 5      |                                                           |
+ * | healthyZRange       | (1, 2) |                                                           |
+ * | resetNoiseScale     | 0.01   |                                                           |
  */
 import { BodyDynamics } from './body-dynamics.ts';
 import { MujocoEnv, addUniformNoise, controlCost, inOpenRange, normalizeQuaternion, writeClipped, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';

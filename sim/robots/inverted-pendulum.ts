@@ -5,30 +5,31 @@
  * ## Actions: Box(-3, 3, (1,)), force on the cart = 100 x action (N)
  *
  * ## Observation: Box(-inf, inf, (4,))
- * | num | quantity                   |
- * |-----|----------------------------|
- * | 0   | slider: cart position (m)  |
- * | 1   | hinge: pole angle (rad)    |
- * | 2   | cart velocity (m/s)        |
+ * | num | quantity                      |
+ * |-----|-------------------------------|
+ * | 0   | slider: cart position (m)     |
+ * | 1   | hinge: pole angle (rad)       |
+ * | 2   | cart velocity (m/s)           |
  * | 3   | pole angular velocity (rad/s) |
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                   |
- * |---------|-----------------------------------------|
- * | healthy | 1 unless the step terminates, then 0    |
+ * | term    | value                                |
+ * |---------|--------------------------------------|
+ * | healthy | 1 unless the step terminates, then 0 |
  *
  * ## Episode end
  * Terminated when the observation is not finite or |pole angle| > maxPoleAngle. Truncated at
- * maxEpisodeSteps (by makeEnv's TimeLimit). Reset: qpos and qvel of the initial pose plus U(±resetNoiseScale) each.
+ * maxEpisodeSteps (by makeEnv's TimeLimit). Reset: qpos and qvel of the initial pose plus
+ * U(±resetNoiseScale) each.
  *
  * ## Constants (Gymnasium v5 defaults)
- * | name            | value | note                                       |
- * |-----------------|-------|--------------------------------------------|
- * | frameSkip       | 2     | x timestep 0.02 s (inverted_pendulum.xml)  |
- * | dtSeconds       | 0.04  |                                            |
- * | maxEpisodeSteps | 1000  |                                            |
- * | maxPoleAngle    | 0.2   |                                            |
- * | resetNoiseScale | 0.01  |                                            |
+ * | name            | value | note                                      |
+ * |-----------------|-------|-------------------------------------------|
+ * | frameSkip       | 2     | x timestep 0.02 s (inverted_pendulum.xml) |
+ * | dtSeconds       | 0.04  |                                           |
+ * | maxEpisodeSteps | 1000  |                                           |
+ * | maxPoleAngle    | 0.2   |                                           |
+ * | resetNoiseScale | 0.01  |                                           |
  */
 import { MujocoEnv, addUniformNoise, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';
 

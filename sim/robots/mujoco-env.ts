@@ -146,9 +146,10 @@ export abstract class MujocoEnv implements Env {
   }
 
   /**
-   * Joint coordinates and generator (the step counter lives in the TimeLimit wrapper). Loading it
-   * restores them exactly, but Rapier's warm-start impulses are not part of it, so the continued
-   * episode matches the original only approximately (see the suite's report).
+   * Joint coordinates, last control and generator (the step counter lives in the TimeLimit wrapper).
+   * Loading restores the generator exactly and qpos/qvel to Rapier's 32-bit precision; Rapier's
+   * warm-start impulses and sim/mjcf's motor state are not in MjcfModel's reach, so a loaded episode
+   * follows the original closely for a step or two, not bit for bit.
    */
   saveState(): EnvSnapshot {
     return {
@@ -200,7 +201,7 @@ export abstract class MujocoEnv implements Env {
   protected beforePhysics(): void {}
   /** Hook: derived quantities the observation and reward share (e.g. contact forces). */
   protected afterPhysics(): void {}
-  /** Hook: the state was set from outside the dynamics (reset or setState). */
+  /** Hook: the state was set from outside the dynamics (reset or loadState). */
   protected onReset(): void {}
 
   private syncState(): void {

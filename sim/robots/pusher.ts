@@ -6,20 +6,20 @@
  * r_upper_arm_roll, r_elbow_flex, r_forearm_roll, r_wrist_flex, r_wrist_roll
  *
  * ## Observation: Box(-inf, inf, (23,))
- * | num   | quantity                                                              |
- * |-------|-----------------------------------------------------------------------|
- * | 0-6   | the 7 arm joint angles (rad)                                          |
- * | 7-13  | the 7 arm joint velocities (rad/s)                                    |
+ * | num   | quantity                                                               |
+ * |-------|------------------------------------------------------------------------|
+ * | 0-6   | the 7 arm joint angles (rad)                                           |
+ * | 7-13  | the 7 arm joint velocities (rad/s)                                     |
  * | 14-16 | tips_arm body position (the wrist-roll frame, as Gymnasium's xpos) (m) |
- * | 17-19 | object (cylinder) position (m)                                        |
- * | 20-22 | goal position (m)                                                     |
+ * | 17-19 | object (cylinder) position (m)                                         |
+ * | 20-22 | goal position (m)                                                      |
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term     | value                                          |
- * |----------|------------------------------------------------|
- * | near     | -rewardNearWeight x ‖object - tips_arm‖        |
- * | distance | -rewardDistWeight x ‖object - goal‖            |
- * | control  | -rewardControlWeight x sum(action^2)           |
+ * | term     | value                                   |
+ * |----------|-----------------------------------------|
+ * | near     | -rewardNearWeight x ‖object - tips_arm‖ |
+ * | distance | -rewardDistWeight x ‖object - goal‖     |
+ * | control  | -rewardControlWeight x sum(action^2)    |
  *
  * ## Episode end
  * Never terminated; truncated at maxEpisodeSteps (by makeEnv's TimeLimit).
@@ -28,18 +28,18 @@
  * (0, 0); arm velocities U(±velocityNoiseScale); cylinder and goal at rest.
  *
  * ## Constants (Gymnasium v5 defaults)
- * | name                | value       | note                          |
- * |---------------------|-------------|-------------------------------|
+ * | name                | value       | note                                                  |
+ * |---------------------|-------------|-------------------------------------------------------|
  * | frameSkip           | 2           | x timestep 0.025 s (pusher.xml); Gymnasium 5 x 0.01 s |
- * | dtSeconds           | 0.05        |                               |
- * | maxEpisodeSteps     | 100         |                               |
- * | rewardNearWeight    | 0.5         |                               |
- * | rewardDistWeight    | 1           |                               |
- * | rewardControlWeight | 0.1         |                               |
- * | cylinderYRange      | [-0.3, 0]   | qpos[7], obj_slidey           |
- * | cylinderXRange      | [-0.2, 0.2] | qpos[8], obj_slidex           |
- * | minGoalDistance     | 0.17        |                               |
- * | velocityNoiseScale  | 0.005       |                               |
+ * | dtSeconds           | 0.05        |                                                       |
+ * | maxEpisodeSteps     | 100         |                                                       |
+ * | rewardNearWeight    | 0.5         |                                                       |
+ * | rewardDistWeight    | 1           |                                                       |
+ * | rewardControlWeight | 0.1         |                                                       |
+ * | cylinderYRange      | [-0.3, 0]   | qpos[7], obj_slidey                                   |
+ * | cylinderXRange      | [-0.2, 0.2] | qpos[8], obj_slidex                                   |
+ * | minGoalDistance     | 0.17        |                                                       |
+ * | velocityNoiseScale  | 0.005       |                                                       |
  */
 import { MujocoEnv, addUniformNoise, controlCost, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';
 

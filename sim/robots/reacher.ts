@@ -5,19 +5,19 @@
  * ## Actions: Box(-1, 1, (2,)), torque = 200 x action (N m) on joint0 (shoulder), joint1 (elbow)
  *
  * ## Observation: Box(-inf, inf, (10,))
- * | num | quantity                                              |
- * |-----|-------------------------------------------------------|
- * | 0-1 | cos of joint0, joint1 angles                          |
- * | 2-3 | sin of joint0, joint1 angles                          |
- * | 4-5 | target x, y (m)                                       |
- * | 6-7 | joint0, joint1 angular velocities (rad/s)             |
- * | 8-9 | fingertip - target, x and y (m)                       |
+ * | num | quantity                                  |
+ * |-----|-------------------------------------------|
+ * | 0-1 | cos of joint0, joint1 angles              |
+ * | 2-3 | sin of joint0, joint1 angles              |
+ * | 4-5 | target x, y (m)                           |
+ * | 6-7 | joint0, joint1 angular velocities (rad/s) |
+ * | 8-9 | fingertip - target, x and y (m)           |
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term     | value                                             |
- * |----------|---------------------------------------------------|
- * | distance | -rewardDistWeight x ‖fingertip - target‖          |
- * | control  | -rewardControlWeight x sum(action^2)              |
+ * | term     | value                                    |
+ * |----------|------------------------------------------|
+ * | distance | -rewardDistWeight x ‖fingertip - target‖ |
+ * | control  | -rewardControlWeight x sum(action^2)     |
  *
  * ## Episode end
  * Never terminated; truncated at maxEpisodeSteps (by makeEnv's TimeLimit).
@@ -25,16 +25,16 @@
  * targetRange to the origin, arm velocities U(±velocityNoiseScale), target at rest.
  *
  * ## Constants (Gymnasium v5 defaults)
- * | name                | value | note                          |
- * |---------------------|-------|-------------------------------|
+ * | name                | value | note                            |
+ * |---------------------|-------|---------------------------------|
  * | frameSkip           | 2     | x timestep 0.01 s (reacher.xml) |
- * | dtSeconds           | 0.02  |                               |
- * | maxEpisodeSteps     | 50    |                               |
- * | rewardDistWeight    | 1     |                               |
- * | rewardControlWeight | 1     |                               |
- * | armNoiseScale       | 0.1   |                               |
- * | targetRange         | 0.2   |                               |
- * | velocityNoiseScale  | 0.005 |                               |
+ * | dtSeconds           | 0.02  |                                 |
+ * | maxEpisodeSteps     | 50    |                                 |
+ * | rewardDistWeight    | 1     |                                 |
+ * | rewardControlWeight | 1     |                                 |
+ * | armNoiseScale       | 0.1   |                                 |
+ * | targetRange         | 0.2   |                                 |
+ * | velocityNoiseScale  | 0.005 |                                 |
  */
 import { MujocoEnv, addUniformNoise, controlCost, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';
 

@@ -13,20 +13,20 @@
  * | 5   | foot_left_joint  |
  *
  * ## Observation: Box(-inf, inf, (17,))
- * | num   | quantity                                                                 |
- * |-------|--------------------------------------------------------------------------|
- * | 0     | rootz: torso height (m)                                                  |
- * | 1     | rooty: torso angle (rad)                                                 |
- * | 2-7   | right thigh, leg, foot, then left thigh, leg, foot joint angles (rad)    |
- * | 8-16  | qvel clipped to ±10: rootx, rootz (m/s), rooty and the six joints (rad/s) |
+ * | num  | quantity                                                                  |
+ * |------|---------------------------------------------------------------------------|
+ * | 0    | rootz: torso height (m)                                                   |
+ * | 1    | rooty: torso angle (rad)                                                  |
+ * | 2-7  | right thigh, leg, foot, then left thigh, leg, foot joint angles (rad)     |
+ * | 8-16 | qvel clipped to ±10: rootx, rootz (m/s), rooty and the six joints (rad/s) |
  * The x position is excluded, as in Gymnasium (it is `info.xPosition`).
  *
  * ## Reward: the sum of `info.rewardTerms`
- * | term    | value                                            |
- * |---------|--------------------------------------------------|
- * | forward | forwardRewardWeight x (x_after - x_before) / dt  |
- * | healthy | healthyReward while healthy, else 0              |
- * | control | -ctrlCostWeight x sum(action^2)                  |
+ * | term    | value                                           |
+ * |---------|-------------------------------------------------|
+ * | forward | forwardRewardWeight x (x_after - x_before) / dt |
+ * | healthy | healthyReward while healthy, else 0             |
+ * | control | -ctrlCostWeight x sum(action^2)                 |
  *
  * ## Episode end
  * Terminated when unhealthy: rootz outside healthyZRange or rooty outside healthyAngleRange (open
@@ -34,19 +34,19 @@
  * Reset: qpos and qvel of the model's initial pose plus U(±resetNoiseScale) each.
  *
  * ## Constants (Gymnasium v5 defaults unless noted)
- * | name                     | value         | note                                          |
- * |--------------------------|---------------|-----------------------------------------------|
- * | frameSkip                | 2             | x timestep 0.004 s (walker2d.xml); Gymnasium 4 x 0.002 s |
- * | solverIterations         | 6             | Rapier solver substeps per physics step (sim/mjcf: 8) |
- * | dtSeconds                | 0.008         |                                               |
- * | maxEpisodeSteps          | 1000          |                                               |
- * | forwardRewardWeight      | 1             |                                               |
- * | ctrlCostWeight           | 0.001         |                                               |
- * | healthyReward            | 1             |                                               |
- * | healthyZRange            | (0.8, 2)      |                                               |
- * | healthyAngleRange        | (-1, 1)       |                                               |
- * | observationVelocityLimit | 10            |                                               |
- * | resetNoiseScale          | 0.005         |                                               |
+ * | name                     | value    | note                                                     |
+ * |--------------------------|----------|----------------------------------------------------------|
+ * | frameSkip                | 2        | x timestep 0.004 s (walker2d.xml); Gymnasium 4 x 0.002 s |
+ * | solverIterations         | 6        | Rapier solver substeps per physics step (sim/mjcf: 8)    |
+ * | dtSeconds                | 0.008    |                                                          |
+ * | maxEpisodeSteps          | 1000     |                                                          |
+ * | forwardRewardWeight      | 1        |                                                          |
+ * | ctrlCostWeight           | 0.001    |                                                          |
+ * | healthyReward            | 1        |                                                          |
+ * | healthyZRange            | (0.8, 2) |                                                          |
+ * | healthyAngleRange        | (-1, 1)  |                                                          |
+ * | observationVelocityLimit | 10       |                                                          |
+ * | resetNoiseScale          | 0.005    |                                                          |
  */
 import type { PlanarLocomotionConfig } from './planar-locomotion.ts';
 

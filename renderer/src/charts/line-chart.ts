@@ -102,6 +102,9 @@ export class LineChart {
     ctx.lineWidth = devicePixelRatio;
     ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
     ctx.font = `${10 * devicePixelRatio}px ${cssVar('--font')}`;
+    // uPlot leaves the alignment of its last axis label on the context.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
     for (const annotation of this.annotations) {
       const x = Math.round(u.valToPos(annotation.x, 'x', true));
       if (x < left || x > left + width) continue;
@@ -109,7 +112,7 @@ export class LineChart {
       ctx.moveTo(x, top);
       ctx.lineTo(x, top + height);
       ctx.stroke();
-      ctx.fillText(annotation.label, x + 4 * devicePixelRatio, top + 11 * devicePixelRatio);
+      ctx.fillText(annotation.label, x + 4 * devicePixelRatio, top + 3 * devicePixelRatio);
     }
     ctx.restore();
   }

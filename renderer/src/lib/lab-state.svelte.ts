@@ -73,6 +73,8 @@ export class RunData {
 export class LabState {
   readonly api: LabApi;
   connection = $state<ConnectionState>('connecting');
+  /** Connected once: a later 'connecting' is a reconnection, worth telling the user about. */
+  wasOpen = $state(false);
   catalog = $state.raw<Catalog | null>(null);
   runs = $state.raw<RunSummary[]>([]);
   view = $state.raw<View>({ kind: 'new' });
@@ -90,7 +92,9 @@ export class LabState {
   constructor() {
     this.api = connectLab((state) => {
       this.connection = state;
-      if (state === 'open') void this.refresh();
+      if (state !== 'open') return;
+      this.wasOpen = true;
+      void this.refresh();
     });
     this.api.subscribe((event) => this.onEvent(event));
     // Runs that other processes (say `gaitlab train`) add to the folder show up too.

@@ -36,8 +36,11 @@ export function webSocketTransport(url: string, onState: (state: ConnectionState
     };
     socket.onclose = () => {
       onState('closed');
+      // Calls sent and not answered are lost with the socket; queued ones go out on the next.
       for (const [id, resolve] of pending) {
-        if (!queue.some((call) => call.id === id)) resolve({ ok: false, error: 'the connection to GaitLab was lost' });
+        if (queue.some((call) => call.id === id)) continue;
+        pending.delete(id);
+        resolve({ ok: false, error: 'the connection to GaitLab was lost' });
       }
       setTimeout(connect, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
     };

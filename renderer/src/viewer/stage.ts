@@ -134,6 +134,8 @@ export class Stage {
     this.ground.material.dispose();
     this.controls.dispose();
     this.renderer.dispose();
+    // Browsers keep only a few WebGL contexts alive: free this one now, not at garbage collection.
+    this.renderer.forceContextLoss();
   }
 
   /**
