@@ -54,6 +54,7 @@ describe('gaitlab train', () => {
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
     expect(info.status).toBe('finished');
     expect(info.config.env).toBe('Pendulum-v1');
+    expect(info.versions.backend).toBe('fused');
     const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows).toHaveLength(4);
     for (const key of ['step', 'wall_s', 'sps', 'episodes', 'return_mean', 'return_std', 'policy_loss', 'value_loss', 'entropy', 'approx_kl', 'clip_fraction', 'explained_variance', 'learning_rate']) {

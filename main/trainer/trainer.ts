@@ -152,6 +152,7 @@ export class Trainer {
   async train(): Promise<RunStatus> {
     const hp = () => this.hparams as unknown as RunHparams;
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
+    this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
     this.setStatus('running');
     const sessionStart = performance.now();
     const wallAtStart = this.counters.wallSeconds;
