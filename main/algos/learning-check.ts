@@ -8,13 +8,11 @@
  */
 import { expect } from 'vitest';
 import { Rng } from '../../sim/index.ts';
-import { ActorCritic } from '../agent/actor-critic.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { buildEnvStack } from '../trainer/env-stack.ts';
+import { buildRunParts, type RunHparams } from '../trainer/run-parts.ts';
 import { RolloutCollector } from '../trainer/rollout.ts';
 import { evaluatePolicy } from '../trainer/evaluate.ts';
 import { getAlgorithm, parseHparams } from './index.ts';
-import { parseNetArch } from './hparams.ts';
 
 export interface LearningCheckOptions {
   algo: string;
@@ -43,27 +41,7 @@ export async function runLearningCheck(options: LearningCheckOptions): Promise<L
   const algo = getAlgorithm(options.algo);
   const hp = parseHparams(algo, options.hparams) as Record<string, never>;
   const rng = Rng.fromSeed(seed);
-  const stack = buildEnvStack({
-    envId,
-    numEnvs: hp.num_envs,
-    normObs: hp.norm_obs,
-    normReward: hp.norm_reward,
-    clipObs: hp.clip_obs,
-    clipReward: hp.clip_reward,
-    gamma: hp.gamma,
-  });
-  const agent = new ActorCritic(
-    {
-      obsSize: stack.env.obsSize,
-      actionSpace: stack.env.spec.actionSpace,
-      policyArch: parseNetArch(hp.policy_arch),
-      valueArch: parseNetArch(hp.value_arch),
-      activation: hp.activation,
-      logStdInit: hp.log_std_init,
-    },
-    await selectBackend('fused'),
-    () => rng.uniform(),
-  );
+  const { stack, agent } = buildRunParts(envId, hp as unknown as RunHparams, await selectBackend('fused'), rng);
   const algorithm = algo.create(agent, hp, rng);
   const evalSeed = 10_000 + seed;
   const before = evaluatePolicy(agent, envId, stack.obsNorm, evalEpisodes, evalSeed).returnMean;

@@ -9,10 +9,10 @@ import type { RunStatus, TrainerCommand, TrainerMessage } from '../lab/protocol.
 import type { RunHandle } from '../store/run-store.ts';
 import { getAlgorithm, liveHparams, parseHparams } from '../algos/index.ts';
 import type { OnPolicyAlgorithm } from '../algos/algorithm.ts';
-import { parseNetArch } from '../algos/hparams.ts';
-import { ActorCritic } from '../agent/actor-critic.ts';
+import type { ActorCritic } from '../agent/actor-critic.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { buildEnvStack, type EnvStack } from './env-stack.ts';
+import type { EnvStack } from './env-stack.ts';
+import { buildRunParts, type RunHparams } from './run-parts.ts';
 import { RolloutCollector } from './rollout.ts';
 import { EpisodeWindow } from './episode-window.ts';
 import { evaluatePolicy, type EvaluationResult } from './evaluate.ts';
@@ -21,23 +21,6 @@ import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './train
 
 export type MessageSink = (message: TrainerMessage) => void;
 
-/** The hyperparameters every on-policy run reads outside the algorithm. */
-interface RunHparams {
-  num_envs: number;
-  num_steps: number;
-  gamma: number;
-  gae_lambda: number;
-  norm_obs: boolean;
-  norm_reward: boolean;
-  clip_obs: number;
-  clip_reward: number;
-  policy_arch: string;
-  value_arch: string;
-  activation: 'tanh' | 'relu';
-  log_std_init: number;
-  learning_rate: number;
-  anneal_lr: boolean;
-}
 
 export class Trainer {
   private hparams: Record<string, unknown>;
@@ -75,27 +58,7 @@ export class Trainer {
     const backend = await selectBackend(config.backend);
     await initPhysics(); // Rapier and the robot models, once per process
     const rng = Rng.fromSeed(config.seed);
-    const stack = buildEnvStack({
-      envId: config.env,
-      numEnvs: hp.num_envs,
-      normObs: hp.norm_obs,
-      normReward: hp.norm_reward,
-      clipObs: hp.clip_obs,
-      clipReward: hp.clip_reward,
-      gamma: hp.gamma,
-    });
-    const agent = new ActorCritic(
-      {
-        obsSize: stack.env.obsSize,
-        actionSpace: stack.env.spec.actionSpace,
-        policyArch: parseNetArch(hp.policy_arch),
-        valueArch: parseNetArch(hp.value_arch),
-        activation: hp.activation,
-        logStdInit: hp.log_std_init,
-      },
-      backend,
-      () => rng.uniform(),
-    );
+    const { stack, agent } = buildRunParts(config.env, hp, backend, rng);
     const algorithm = algo.create(agent, hparams, rng);
     const initialObs = stack.env.reset(config.seed);
     const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, initialObs);
