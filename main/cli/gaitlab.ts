@@ -14,6 +14,7 @@ import { parseSetFlag } from './presets.ts';
 import { runTraining } from './train-command.ts';
 import { runEvaluation } from './eval-command.ts';
 import { serve, start } from './start-command.ts';
+import { labVersions } from '../lab/versions.ts';
 
 export class UsageError extends Error {}
 
@@ -71,7 +72,7 @@ export function buildProgram(): Command {
       });
       const store = new RunStore(path.resolve(opts.runs));
       store.ensureWritable();
-      const run = store.createRun(config, { name: opts.name, versions: versions() });
+      const run = store.createRun(config, { name: opts.name, versions: labVersions() });
       await runTraining(run, { json: Boolean(opts.json) });
     });
 
@@ -160,10 +161,6 @@ export function buildProgram(): Command {
     .action((opts) => start({ port: opts.port, runs: opts.runs }));
 
   return program;
-}
-
-export function versions(): { gaitlab: string; node: string } {
-  return { gaitlab: '0.1.0', node: process.version };
 }
 
 export async function main(argv: string[]): Promise<void> {
