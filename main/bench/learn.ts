@@ -40,6 +40,8 @@ for (let seed = 1; seed <= opts.seeds; seed++) {
     return_mean_train: train.return_mean,
     return_mean_eval: evaluation.returnMean,
     return_std_eval: evaluation.returnStd,
+    eval_lengths: evaluation.lengths,
+    eval_forward_velocity: evaluation.forwardVelocities ?? null,
     sps: train.step / train.wall_s,
     train_wall_s: train.wall_s,
     process_wall_s: wallSeconds,

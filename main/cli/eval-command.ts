@@ -13,7 +13,9 @@ export async function runEvaluation(
     const summary = { run: run.info.id, checkpoint: trainer.counters.step, env: run.info.config.env, episodes: options.episodes, ...result };
     if (options.json) console.log(JSON.stringify(summary));
     else {
-      console.log(`${run.info.id} @ step ${trainer.counters.step}: return ${result.returnMean.toFixed(2)} ± ${result.returnStd.toFixed(2)} over ${options.episodes} episodes`);
+      const velocities = result.forwardVelocities;
+      const speed = velocities ? `, forward velocity ${(velocities.reduce((a, v) => a + v, 0) / velocities.length).toFixed(2)} m/s` : '';
+      console.log(`${run.info.id} @ step ${trainer.counters.step}: return ${result.returnMean.toFixed(2)} ± ${result.returnStd.toFixed(2)} over ${options.episodes} episodes${speed}`);
     }
   } finally {
     trainer.dispose();

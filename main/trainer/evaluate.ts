@@ -11,6 +11,8 @@ export interface EvaluationResult {
   lengths: number[];
   returnMean: number;
   returnStd: number;
+  /** Per episode: the mean of `info.xVelocity` over its steps, for envs that report it (robots). */
+  forwardVelocities?: number[];
 }
 
 export function evaluatePolicy(
@@ -29,9 +31,10 @@ export function evaluatePolicy(
   const space = env.spec.actionSpace;
   const returns: number[] = [];
   const lengths: number[] = [];
+  const forwardVelocities: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {
     let { obs } = env.reset({ seed: seed + episode });
-    let total = 0, length = 0;
+    let total = 0, length = 0, velocitySum = 0, reportsVelocity = false;
     for (;;) {
       obs32.set(obsNorm ? obsNorm.normalize(obs) : obs);
       agent.actDeterministic(obs32, 1, action32);
@@ -43,14 +46,21 @@ export function evaluatePolicy(
       if (frame) onStep?.(frame, result.reward);
       total += result.reward;
       length++;
+      if (typeof result.info.xVelocity === 'number') {
+        velocitySum += result.info.xVelocity;
+        reportsVelocity = true;
+      }
       obs = result.obs;
       if (result.terminated || result.truncated) break;
     }
     returns.push(total);
     lengths.push(length);
+    if (reportsVelocity) forwardVelocities.push(velocitySum / length);
   }
   env.close();
   const mean = returns.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / episodes);
-  return { returns, lengths, returnMean: mean, returnStd: std };
+  const result: EvaluationResult = { returns, lengths, returnMean: mean, returnStd: std };
+  if (forwardVelocities.length === episodes) result.forwardVelocities = forwardVelocities;
+  return result;
 }

@@ -28,15 +28,16 @@ const comparable = (rows: Record<string, unknown>[]) =>
   rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time_') && k !== 'wall_s' && k !== 'sps')));
 
 describe('Trainer', () => {
-  it('resumes from a checkpoint bit for bit', async () => {
+  // Hopper: Rapier's world snapshot goes into the checkpoint, so robots resume exactly too.
+  it.each(['Pendulum-v1', 'Hopper-v0'])('resumes %s from a checkpoint bit for bit', async (env) => {
     const s = store();
-    const straight = s.createRun(config('Pendulum-v1', 1024), { versions });
+    const straight = s.createRun(config(env, 1024), { versions });
     const a = await Trainer.open(straight);
     await a.train();
     const finalParams = Float32Array.from(a.agent.actor.params);
     a.dispose();
 
-    const interrupted = s.createRun(config('Pendulum-v1', 1024), { versions });
+    const interrupted = s.createRun(config(env, 1024), { versions });
     // Stop after the second update (a checkpoint is written on stop).
     let updates = 0;
     const stopAfterTwo = await Trainer.open(interrupted, (m) => {

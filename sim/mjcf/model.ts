@@ -57,6 +57,19 @@ export interface MjcfActuator {
   ctrlRange: [number, number] | null;
 }
 
+/**
+ * Everything the next step depends on: Rapier's world as a snapshot (bodies, joints with their
+ * motor settings, and the contact impulses it warm-starts from) plus the joint state derived from it.
+ */
+export interface MjcfModelState {
+  world: Uint8Array;
+  pose: Float64Array;
+  velocity: Float64Array;
+  axes: Float64Array;
+  qpos: Float64Array;
+  qvel: Float64Array;
+}
+
 export interface MjcfModel {
   readonly name: string;
   readonly bodies: readonly MjcfBody[];
@@ -83,6 +96,9 @@ export interface MjcfModel {
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void;
   /** Body poses for the viewer (7 floats per scene body). */
   frame(out?: Frame): Frame;
+  /** The exact state: stepping after `loadState(saveState())` repeats the original bit for bit. */
+  saveState(): MjcfModelState;
+  loadState(state: MjcfModelState): void;
   /** Frees the Rapier world; the model is unusable afterwards. */
   dispose(): void;
 }
@@ -191,15 +207,37 @@ class RapierMjcfModel implements MjcfModel {
   }
 
   reset(): void {
-    const restored = World.restoreSnapshot(this.snapshot);
+    this.loadState({ world: this.snapshot, ...this.initial });
+  }
+
+  saveState(): MjcfModelState {
+    return {
+      world: this.world.takeSnapshot(),
+      pose: this.pose.slice(),
+      velocity: this.velocity.slice(),
+      axes: this.axes.slice(),
+      qpos: this.qposNow.slice(),
+      qvel: this.qvelNow.slice(),
+    };
+  }
+
+  loadState(state: MjcfModelState): void {
+    const sizes: [string, ArrayLike<number>, Float64Array][] = [
+      ['pose', state.pose, this.pose],
+      ['velocity', state.velocity, this.velocity],
+      ['axes', state.axes, this.axes],
+      ['qpos', state.qpos, this.qposNow],
+      ['qvel', state.qvel, this.qvelNow],
+    ];
+    for (const [name, from, to] of sizes) {
+      if (from.length !== to.length) throw new RangeError(`loadState: ${name} has ${from.length} entries, model '${this.name}' needs ${to.length} (a state saved from another model?)`);
+    }
+    const restored = World.restoreSnapshot(state.world);
+    if (!restored) throw new Error(`loadState: the physics snapshot of model '${this.name}' is corrupt`);
     this.world.free();
     this.world = restored;
     this.rigidBodies = this.bodyHandles.map((h) => restored.getRigidBody(h));
-    this.pose.set(this.initial.pose);
-    this.velocity.set(this.initial.velocity);
-    this.axes.set(this.initial.axes);
-    this.qposNow.set(this.initial.qpos);
-    this.qvelNow.set(this.initial.qvel);
+    for (const [, from, to] of sizes) to.set(from);
   }
 
   step(ctrl: ArrayLike<number>): void {

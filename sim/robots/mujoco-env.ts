@@ -146,15 +146,17 @@ export abstract class MujocoEnv implements Env {
   }
 
   /**
-   * Joint coordinates, last control and generator (the step counter lives in the TimeLimit wrapper).
-   * Loading restores the generator exactly and qpos/qvel to Rapier's 32-bit precision; Rapier's
-   * warm-start impulses and sim/mjcf's motor state are not in MjcfModel's reach, so a loaded episode
-   * follows the original closely for a step or two, not bit for bit.
+   * The exact state: Rapier's world snapshot (base64) with the joint state the model derives from
+   * it, the last control and the generator (the step counter lives in the TimeLimit wrapper).
+   * Stepping after loadState repeats the original episode bit for bit. qpos/qvel are also kept
+   * in the clear for people reading checkpoints.
    */
   saveState(): EnvSnapshot {
+    const { world, pose, velocity, axes, qpos, qvel } = this.model.saveState();
     return {
-      qpos: Array.from(this.qpos),
-      qvel: Array.from(this.qvel),
+      qpos: Array.from(qpos),
+      qvel: Array.from(qvel),
+      physics: { world: Buffer.from(world).toString('base64'), pose: Array.from(pose), velocity: Array.from(velocity), axes: Array.from(axes) },
       ctrl: Array.from(this.ctrl),
       // Words as unsigned: Rng.getState() can return sfc32's `a` signed, which setState() rejects.
       rng: this.rng.getState().map((v, i) => (i < 4 ? v >>> 0 : v)),
@@ -163,8 +165,16 @@ export abstract class MujocoEnv implements Env {
   }
 
   loadState(snapshot: EnvSnapshot): void {
-    this.model.reset();
-    this.model.setState(snapshot.qpos as number[], snapshot.qvel as number[]);
+    const physics = snapshot.physics as { world: string; pose: number[]; velocity: number[]; axes: number[] } | undefined;
+    if (!physics || typeof physics.world !== 'string') throw new Error(`${this.spec.id}: the saved state has no physics snapshot (saved by an older GaitLab?)`);
+    this.model.loadState({
+      world: new Uint8Array(Buffer.from(physics.world, 'base64')),
+      pose: Float64Array.from(physics.pose),
+      velocity: Float64Array.from(physics.velocity),
+      axes: Float64Array.from(physics.axes),
+      qpos: Float64Array.from(snapshot.qpos as number[]),
+      qvel: Float64Array.from(snapshot.qvel as number[]),
+    });
     this.syncState();
     this.ctrl.set(snapshot.ctrl as number[]);
     this.rng.setState(snapshot.rng as RngState);
