@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { Rng } from '../../sim/index.ts';
+import type { AdvantageEstimator } from '../trainer/rollout.ts';
 
 /** One rollout, flattened time-major: row t * numEnvs + e. */
 export interface RolloutBatch {
@@ -48,5 +49,7 @@ export interface AlgorithmDefinition<Schema extends z.ZodObject = z.ZodObject> {
   /** One line for pickers and `gaitlab algos`. */
   description: string;
   hparamsSchema: Schema;
+  /** How the rollout's advantages are estimated; GAE when absent. */
+  advantageEstimator?(hparams: z.infer<Schema>): AdvantageEstimator;
   create(agent: ActorCritic, hparams: z.infer<Schema>, rng: Rng): OnPolicyAlgorithm;
 }

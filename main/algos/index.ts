@@ -9,8 +9,9 @@ import { trpo } from './trpo.ts';
 import { vmpo } from './vmpo.ts';
 import { mdpo } from './mdpo.ts';
 import { dpo } from './dpo.ts';
+import { grpo } from './grpo.ts';
 
-const ALGORITHMS: AlgorithmDefinition[] = [ppo, a2c, reinforce, trpo, vmpo, mdpo, dpo] as unknown as AlgorithmDefinition[];
+const ALGORITHMS: AlgorithmDefinition[] = [ppo, a2c, reinforce, trpo, vmpo, mdpo, dpo, grpo] as unknown as AlgorithmDefinition[];
 
 export function listAlgorithms(): AlgorithmDefinition[] {
   return ALGORITHMS;

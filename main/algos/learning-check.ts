@@ -45,7 +45,7 @@ export async function runLearningCheck(options: LearningCheckOptions): Promise<L
   const algorithm = algo.create(agent, hp, rng);
   const evalSeed = 10_000 + seed;
   const before = evaluatePolicy(agent, envId, stack.obsNorm, evalEpisodes, evalSeed).returnMean;
-  const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, stack.env.reset(seed));
+  const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, stack.env.reset(seed), algo.advantageEstimator?.(hp));
   const totalUpdates = Math.ceil(options.totalSteps / (hp.num_steps * hp.num_envs));
   const trainingReturns: number[] = [];
   for (let update = 1; update <= totalUpdates; update++) {

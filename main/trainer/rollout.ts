@@ -1,5 +1,6 @@
 /**
- * Collects one on-policy rollout of numSteps x numEnvs transitions and computes GAE advantages.
+ * Collects one on-policy rollout of numSteps x numEnvs transitions and computes its advantages:
+ * GAE from the critic, or group-relative (the envs of a group start from copies of one state).
  * Stores the unclipped sampled action (its log-prob is what the policy gradient needs) and sends
  * the action clipped to the Box to the env. Time-limit truncation bootstraps from V(final obs).
  */
@@ -8,6 +9,10 @@ import type { Rng } from '../../sim/index.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { RolloutBatch } from '../algos/algorithm.ts';
 import { computeGae } from '../rl/gae.ts';
+import { computeGroupAdvantages } from '../rl/group-advantages.ts';
+
+/** How advantages are estimated: GAE on the critic's values, or relative to a group (group-advantages.ts). */
+export type AdvantageEstimator = { kind: 'gae' } | { kind: 'group'; groupSize: number; leaveOneOut: boolean; scaleByStd: boolean };
 
 export interface RolloutTimings {
   envSeconds: number;
@@ -36,7 +41,11 @@ export class RolloutCollector {
     private readonly rng: Rng,
     readonly numSteps: number,
     initialObs: Float64Array,
+    private readonly estimator: AdvantageEstimator = { kind: 'gae' },
   ) {
+    if (estimator.kind === 'group' && (estimator.groupSize < 2 || env.numEnvs % estimator.groupSize !== 0)) {
+      throw new Error(`group size ${estimator.groupSize} must be at least 2 and divide num_envs (${env.numEnvs})`);
+    }
     const n = env.numEnvs, rows = numSteps * n;
     this.batch = {
       numSteps,
@@ -65,6 +74,7 @@ export class RolloutCollector {
     const n = env.numEnvs, obsSize = env.obsSize, actSize = agent.actionSize;
     const episodes: EpisodeRecord[] = [];
     const space = env.spec.actionSpace;
+    if (this.estimator.kind === 'group') this.startGroupsTogether(this.estimator.groupSize);
     for (let t = 0; t < this.numSteps; t++) {
       const row = t * n;
       const t0 = performance.now();
@@ -99,6 +109,10 @@ export class RolloutCollector {
       this.timings.actSeconds += (t1 - t0 + t3 - t2) / 1000;
       this.timings.envSeconds += (t2 - t1) / 1000;
     }
+    if (this.estimator.kind === 'group') {
+      computeGroupAdvantages({ ...this.estimator, rewards: batch.rewards, episodeEnded: this.episodeEnded, numSteps: this.numSteps, numEnvs: n, gamma, advantages: batch.advantages, returns: batch.returns });
+      return episodes;
+    }
     this.fillNextValues();
     computeGae({
       rewards: batch.rewards,
@@ -124,6 +138,17 @@ export class RolloutCollector {
   /** After a checkpoint restore: continue from the saved observation. */
   restartFrom(obs: Float64Array): void {
     this.obs = obs;
+  }
+
+  /** Every env of a group continues from its first env's state (mid-episode, observation included). */
+  private startGroupsTogether(groupSize: number): void {
+    const size = this.env.obsSize;
+    for (let leader = 0; leader < this.env.numEnvs; leader += groupSize) {
+      for (let member = leader + 1; member < leader + groupSize; member++) {
+        this.env.copyEnv(leader, member);
+        this.obs.copyWithin(member * size, leader * size, (leader + 1) * size);
+      }
+    }
   }
 
   /** V(s_{t+1}) for rows whose episode did not end there: the next row's value, or V(last obs). */

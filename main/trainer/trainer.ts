@@ -61,7 +61,7 @@ export class Trainer {
     const { stack, agent } = buildRunParts(config.env, hp, backend, rng);
     const algorithm = algo.create(agent, hparams, rng);
     const initialObs = stack.env.reset(config.seed);
-    const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, initialObs);
+    const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, initialObs, algo.advantageEstimator?.(hparams));
     const trainer = new Trainer(run, config, backend.name, agent, algorithm, stack, collector, rng, hparams, emit);
     const steps = run.listCheckpoints();
     if (options.checkpoint !== undefined && !steps.includes(options.checkpoint)) {

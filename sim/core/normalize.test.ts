@@ -65,6 +65,10 @@ class ScriptedVecEnv implements VecEnv {
   loadState(snapshot: EnvSnapshot): void {
     this.t = snapshot.t as number;
   }
+  readonly copies: [number, number][] = [];
+  copyEnv(from: number, to: number): void {
+    this.copies.push([from, to]);
+  }
   close(): void {}
 }
 
@@ -154,6 +158,16 @@ describe('NormalizeReward', () => {
         { obs: [0, 0], rewards: [1000, 0] },
       ],
     );
+
+  it("copies an env's return accumulator with the env (group rollouts start from copies)", () => {
+    const inner = new ScriptedVecEnv([0, 0], [{ obs: [0, 0], rewards: [1, 3] }]);
+    const wrapper = new NormalizeReward(inner, { gamma: 0.9 });
+    wrapper.reset();
+    wrapper.step(NO_ACTIONS);
+    wrapper.copyEnv(1, 0);
+    expect(inner.copies).toEqual([[1, 0]]);
+    expect(wrapper.getStats().returns).toEqual([3, 3]);
+  });
 
   it('divides rewards by the running std of the discounted return, restarting it at episode ends', () => {
     const vec = new NormalizeReward(script(), { gamma: 0.5 });

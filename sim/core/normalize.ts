@@ -204,6 +204,11 @@ export class NormalizeReward extends VecEnvWrapper {
     return this.inner.reset(seed);
   }
 
+  override copyEnv(from: number, to: number): void {
+    this.inner.copyEnv(from, to);
+    this.returns[to] = this.returns[from];
+  }
+
   override step(actions: Float64Array): VecStepResult {
     const inner = this.inner.step(actions);
     const out = this.result;

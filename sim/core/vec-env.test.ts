@@ -125,6 +125,20 @@ describe('SyncVecEnv', () => {
     }
   });
 
+  it('copies one env into another: the copy then steps exactly like its source, episode included', () => {
+    const vec = new SyncVecEnv(2, () => makeEnv('Pendulum-v1', { maxEpisodeSteps: 5 }));
+    vec.reset(3);
+    vec.step(Float64Array.of(1, -1));
+    vec.copyEnv(0, 1);
+    for (let t = 0; t < 4; t++) {
+      const r = vec.step(Float64Array.of(0.3, 0.3));
+      expect(Array.from(r.obs.subarray(3, 6))).toEqual(Array.from(r.obs.subarray(0, 3)));
+      expect(r.rewards[1]).toBe(r.rewards[0]);
+      if (r.episodes.length > 0) expect(r.episodes.map((e) => e.return)).toEqual([r.episodes[0].return, r.episodes[0].return]);
+    }
+    expect(() => vec.copyEnv(0, 2)).toThrow('env index 2 outside 0..1');
+  });
+
   it('rejects an action array of the wrong size', () => {
     const vec = new SyncVecEnv(2, () => new CountingEnv(3));
     vec.reset(0);

@@ -54,6 +54,11 @@ export interface VecEnv {
   /** Everything needed to continue bit for bit: the envs mid-episode and their episode statistics. */
   saveState(): EnvSnapshot;
   loadState(snapshot: EnvSnapshot): void;
+  /**
+   * Puts env `to` in env `from`'s exact state: mid-episode, with its episode statistics and current
+   * observation (so a group-relative baseline can replay one start state several times).
+   */
+  copyEnv(from: number, to: number): void;
   close(): void;
 }
 
@@ -155,6 +160,17 @@ export class SyncVecEnv implements VecEnv {
     this.episodeReturns.set(snapshot.episodeReturns as number[]);
     this.episodeLengths.set(snapshot.episodeLengths as number[]);
     (snapshot.episodeTerms as Record<string, number>[]).forEach((t, i) => (this.episodeTerms[i] = { ...t }));
+  }
+
+  copyEnv(from: number, to: number): void {
+    for (const i of [from, to]) if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`copyEnv: env index ${i} outside 0..${this.numEnvs - 1}`);
+    if (from === to) return;
+    this.envs[to].loadState(this.envs[from].saveState());
+    const size = this.obsSize;
+    this.result.obs.copyWithin(to * size, from * size, (from + 1) * size);
+    this.episodeReturns[to] = this.episodeReturns[from];
+    this.episodeLengths[to] = this.episodeLengths[from];
+    this.episodeTerms[to] = { ...this.episodeTerms[from] };
   }
 
   close(): void {

@@ -85,6 +85,10 @@ export abstract class VecEnvWrapper implements VecEnv {
     this.inner.loadState(snapshot);
   }
 
+  copyEnv(from: number, to: number): void {
+    this.inner.copyEnv(from, to);
+  }
+
   close(): void {
     this.inner.close();
   }
