@@ -1,5 +1,5 @@
 // Builds the UI into renderer/dist: served by `gaitlab serve`, loaded from disk by the Electron app
-// (hence relative asset paths).
+// (hence relative asset paths). record.html is the page `gaitlab record` renders videos in.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,10 @@ export default defineConfig({
     // three.js alone is ~600 kB minified; one chunk per library keeps the app chunk small.
     chunkSizeWarningLimit: 800,
     rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        record: fileURLToPath(new URL('record.html', import.meta.url)),
+      },
       output: {
         codeSplitting: {
           groups: [

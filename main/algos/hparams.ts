@@ -73,6 +73,21 @@ export const onPolicyCommon = {
   max_grad_norm: real(0.5, 'Global gradient-norm clip', { gt: 0, live: true }),
 } as const;
 
+/** Settings every off-policy algorithm shares (CleanRL's td3/sac_continuous_action names and defaults). */
+export const offPolicyCommon = {
+  num_envs: integer(1, 'Parallel environments stepped together; one gradient step per vector step', { min: 1, max: 512 }),
+  buffer_size: integer(1_000_000, 'Replay buffer capacity in transitions (the oldest are overwritten)', { min: 1, max: 10_000_000 }),
+  learning_starts: integer(25_000, 'Env steps of uniformly random actions before the first gradient step', { min: 0 }),
+  batch_size: integer(256, 'Transitions sampled per gradient step', { min: 1, max: 65_536 }),
+  gamma: real(0.99, 'Discount factor', { min: 0, max: 1, live: true }),
+  tau: real(0.005, 'Target smoothing coefficient: target <- tau * online + (1 - tau) * target', { min: 0, max: 1, live: true }),
+  policy_frequency: integer(2, 'Critic gradient steps per delayed actor update', { min: 1, max: 1000, live: true }),
+  policy_arch: netArch('256,256', 'Actor hidden layer widths'),
+  q_arch: netArch('256,256', 'Q-network hidden layer widths'),
+  activation: z.enum(['relu', 'tanh']).default('relu').describe('Hidden activation').meta({ live: false }),
+  log_every: integer(1000, 'Env steps per metrics row; commands and checkpoints apply at these boundaries', { min: 1, max: 1_000_000 }),
+} as const;
+
 /** The keys a user may change while a run trains, read from the schema's metadata. */
 export function liveKeys(schema: z.ZodObject): string[] {
   return Object.entries(schema.shape)

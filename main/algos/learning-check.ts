@@ -1,6 +1,6 @@
 /**
  * The short learning check every algorithm's test runs: a seeded training run on a classic env with
- * the trainer's own pieces (env stack, rollout with GAE, the algorithm's update), comparing the
+ * the trainer's own loop (env stack, rollout and update, or replay and gradient steps), comparing the
  * returns of the first and last training episodes. Deterministic in the seed, so the margins in the
  * tests are exact, not statistical. Sized to run in seconds on a 2-core machine: it shows that the
  * update learns, not how well (BENCHMARKS.md is for that). The deterministic policy's return on
@@ -9,8 +9,7 @@
 import { expect } from 'vitest';
 import { Rng } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { buildRunParts, type RunHparams } from '../trainer/run-parts.ts';
-import { RolloutCollector } from '../trainer/rollout.ts';
+import { createTrainingLoop } from '../trainer/training-loop.ts';
 import { evaluatePolicy } from '../trainer/evaluate.ts';
 import { getAlgorithm, parseHparams } from './index.ts';
 
@@ -34,31 +33,26 @@ export interface LearningCheckResult {
   wallSeconds: number;
 }
 
-/** The trainer's loop without its store: rollout, update, with CleanRL's linear LR annealing. */
+/** The trainer's loop without its store (training-loop.ts: on-policy rollout and update, or off-policy steps and gradient steps). */
 export async function runLearningCheck(options: LearningCheckOptions): Promise<LearningCheckResult> {
   const start = performance.now();
   const envId = options.envId ?? 'Pendulum-v1', seed = options.seed ?? 1, evalEpisodes = options.evalEpisodes ?? 10;
   const algo = getAlgorithm(options.algo);
-  const hp = parseHparams(algo, options.hparams) as Record<string, never>;
-  const rng = Rng.fromSeed(seed);
-  const { stack, agent } = buildRunParts(envId, hp as unknown as RunHparams, await selectBackend('fused'), rng);
-  const algorithm = algo.create(agent, hp, rng);
-  const evalSeed = 10_000 + seed;
-  const before = evaluatePolicy(agent, envId, stack.obsNorm, evalEpisodes, evalSeed).returnMean;
-  const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, stack.env.reset(seed), algo.advantageEstimator?.(hp));
-  const totalUpdates = Math.ceil(options.totalSteps / (hp.num_steps * hp.num_envs));
+  const hparams = parseHparams(algo, options.hparams);
+  const loop = createTrainingLoop(algo, { envId, hparams, backend: await selectBackend('fused'), rng: Rng.fromSeed(seed), seed });
+  const evaluate = () => evaluatePolicy(loop.policy, envId, loop.stack.obsNorm, evalEpisodes, 10_000 + seed).returnMean;
+  const before = evaluate();
+  const totalUpdates = Math.ceil(options.totalSteps / loop.stepsPerIteration);
   const trainingReturns: number[] = [];
   for (let update = 1; update <= totalUpdates; update++) {
-    const learningRate = hp.anneal_lr ? hp.learning_rate * (1 - (update - 1) / totalUpdates) : hp.learning_rate;
-    for (const episode of collector.collect(hp.gamma, hp.gae_lambda)) trainingReturns.push(episode.return);
-    const stats = algorithm.update(collector.batch, { update, totalUpdates, learningRate });
+    const { episodes, stats } = loop.iterate(update, totalUpdates);
+    for (const episode of episodes) trainingReturns.push(episode.return);
     for (const [key, value] of Object.entries(stats)) {
       if (!Number.isFinite(value) && !(key === 'explained_variance' && Number.isNaN(value))) throw new Error(`update ${update}: ${key} = ${value}`);
     }
   }
-  const after = evaluatePolicy(agent, envId, stack.obsNorm, evalEpisodes, evalSeed).returnMean;
-  stack.env.close();
-  agent.dispose();
+  const after = evaluate();
+  loop.dispose();
   return { before, after, trainingReturns, updates: totalUpdates, wallSeconds: (performance.now() - start) / 1000 };
 }
 

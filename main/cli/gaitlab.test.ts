@@ -97,6 +97,7 @@ describe('bad input gets one clear message, a non-zero exit, and changes nothing
     ['missing run', ['resume', 'no-such-run'], /no-such-run/],
     ['eval of a missing run', ['eval', 'no-such-run'], /no-such-run/],
     ['negative steps', ['train', '--env', 'Pendulum-v1', '--steps', '-5'], /positive integer/],
+    ['more workers than envs', ['train', '--env', 'Pendulum-v1', '--envs', '2', '--workers', '3'], /workers: 3 workers for 2 envs.*at most num_envs \(2\)/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

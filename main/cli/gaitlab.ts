@@ -13,6 +13,8 @@ import { RunStore } from '../store/run-store.ts';
 import { parseSetFlag } from './presets.ts';
 import { runTraining } from './train-command.ts';
 import { runEvaluation } from './eval-command.ts';
+import { runRecord } from './record-command.ts';
+import { CAMERA_STYLES } from '../video/record-job.ts';
 import { serve, start } from './start-command.ts';
 import { labVersions } from '../lab/versions.ts';
 
@@ -27,6 +29,12 @@ function positiveInt(value: string): number {
 function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return n;
 }
 
@@ -50,6 +58,7 @@ export function buildProgram(): Command {
     .option('--steps <n>', 'training budget in env steps (default: preset, else 1,000,000)', positiveInt)
     .option('--seed <n>', 'seed', nonNegativeInt, 1)
     .option('--envs <n>', 'parallel environments (num_envs)', positiveInt)
+    .option('--workers <k>', 'worker threads stepping the envs, at most num_envs (0: in the trainer thread)', nonNegativeInt, 0)
     .option('--set <key=value>', 'set a hyperparameter (repeatable)', collect, [])
     .option('--preset <file>', 'preset JSON file ({ "hparams": {...}, "totalSteps": N })')
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))
@@ -68,6 +77,7 @@ export function buildProgram(): Command {
         presetFile: opts.preset,
         hparams: sets,
         backend: opts.backend as BackendName,
+        workers: opts.workers,
         checkpointEveryUpdates: opts.checkpointEvery,
       });
       const store = new RunStore(path.resolve(opts.runs));
@@ -103,6 +113,27 @@ export function buildProgram(): Command {
     .action(async (runId: string, opts) => {
       const store = new RunStore(path.resolve(opts.runs));
       await runEvaluation(store.openRun(runId), opts);
+    });
+
+  program
+    .command('record')
+    .argument('<run>', 'run id or folder')
+    .description('render deterministic evaluation episodes (or a stored episode) to a video, in a headless browser')
+    .option('--checkpoint <step>', 'checkpoint step (default: latest)', nonNegativeInt)
+    .option('--episodes <n>', 'evaluation episodes, one after another', positiveInt, 1)
+    .option('--seed <n>', 'seed of the first evaluation episode', nonNegativeInt, 10_000)
+    .option('--trajectory <name>', 'a stored episode (in the run\'s trajectories/ folder) instead')
+    .option('--montage', 'one episode from the same start per checkpoint, early to late, side by side')
+    .option('--out <file>', '.mp4 (H.264) or .webm (VP9) file (default: an .mp4 in the run\'s videos/ folder)')
+    .option('--width <px>', 'frame width', positiveInt, 1280)
+    .option('--height <px>', 'frame height', positiveInt, 720)
+    .option('--fps <n>', 'frames per second (default: one frame per env step, in real time)', positiveNumber)
+    .addOption(new Option('--camera <style>', 'camera').choices(CAMERA_STYLES).default('follow'))
+    .addOption(runsOption())
+    .option('--json', 'print one JSON summary to stdout')
+    .action(async (runId: string, opts) => {
+      const store = new RunStore(path.resolve(opts.runs));
+      await runRecord(store.openRun(runId), opts);
     });
 
   program

@@ -16,6 +16,7 @@ export interface RunRequest {
   presetFile?: string;
   hparams?: Hparams;
   backend?: BackendName;
+  workers?: number;
   checkpointEveryUpdates?: number;
 }
 
@@ -40,10 +41,16 @@ export function buildRunConfig(request: RunRequest): RunConfig {
     totalSteps: request.totalSteps ?? user?.totalSteps ?? builtin?.totalSteps ?? DEFAULT_TOTAL_STEPS,
     hparams,
     backend: request.backend ?? 'auto',
+    workers: request.workers ?? 0,
     checkpointEveryUpdates: request.checkpointEveryUpdates ?? 10,
   });
   if (!result.success) {
     throw new Error(`invalid run configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  // Checked here, not in the schema: num_envs is an algorithm hyperparameter the schema doesn't know.
+  const { workers, hparams: { num_envs: numEnvs } } = result.data;
+  if (typeof numEnvs === 'number' && workers > numEnvs) {
+    throw new Error(`invalid run configuration:\n  workers: ${workers} workers for ${numEnvs} envs; each worker steps at least one env, so use at most num_envs (${numEnvs}) workers`);
   }
   return result.data;
 }

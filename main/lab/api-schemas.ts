@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { hparamValueSchema } from '../config/run-config.ts';
 import { trainerCommandSchema } from './protocol.ts';
+import { recordRequestSchema } from '../video/record-request.ts';
+import { videoScheduleSchema } from './video-schedule.ts';
 import type { LabMethod } from './api.ts';
 
 /** A run id names a folder in the runs folder: no separators, no leading dot (never a path). */
@@ -46,4 +48,7 @@ export const labArgSchemas = {
   scene: z.tuple([idSchema]),
   command: z.tuple([runIdSchema, trainerCommandSchema]),
   forkRun: z.tuple([runIdSchema, forkRequestSchema]),
+  recordVideo: z.tuple([runIdSchema, recordRequestSchema]),
+  listVideos: z.tuple([runIdSchema]),
+  setVideoSchedule: z.tuple([runIdSchema, videoScheduleSchema.nullable()]),
 } satisfies Record<LabMethod, z.ZodTuple>;

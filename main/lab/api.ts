@@ -8,8 +8,12 @@ import type { HparamValue, Hparams } from '../config/run-config.ts';
 import type { MetricsRow, RunEvent, RunInfo } from '../store/run-store.ts';
 import type { Scene } from '../../sim/core/scene.ts';
 import type { TrainerCommand, TrainerMessage, TrajectoryMessage } from './protocol.ts';
+import type { RecordRequestInput } from '../video/record-request.ts';
+import type { VideoFile, VideoJob } from './video-jobs.ts';
+import type { VideoSchedule, VideoScheduleInput } from './video-schedule.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
+export type { RecordRequestInput, VideoFile, VideoJob, VideoSchedule, VideoScheduleInput };
 export type { RunStatus } from './protocol.ts';
 
 /** One hyperparameter as a form field, derived from the algorithm's zod schema. */
@@ -96,6 +100,8 @@ export interface RunDetail {
   hparams: Hparams;
   /** The latest episode this Lab has seen for the run, if any. */
   trajectory: TrajectoryMessage | null;
+  /** Videos this Lab records of the run's checkpoints as they come, if set. */
+  videoSchedule: VideoSchedule | null;
 }
 
 export interface ForkRequest {
@@ -108,8 +114,8 @@ export interface ForkRequest {
   name?: string;
 }
 
-/** Pushed to every subscriber: a trainer's message, or a run that appeared or changed state. */
-export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary };
+/** Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's progress. */
+export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary } | { type: 'video'; job: VideoJob };
 
 /** The calls as the Lab implements them (main side, synchronous or not). */
 export interface LabCalls {
@@ -123,6 +129,11 @@ export interface LabCalls {
   scene(envId: string): Promise<Scene>;
   command(runId: string, command: TrainerCommand): void;
   forkRun(runId: string, request: ForkRequest): RunSummary;
+  /** Starts recording a video into the run's videos/ folder (one at a time); progress comes as 'video' events. */
+  recordVideo(runId: string, request: RecordRequestInput): VideoJob;
+  listVideos(runId: string): VideoFile[];
+  /** Records a video of every Nth checkpoint the run writes while it trains here; null stops it. */
+  setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
 }
 
 export type LabMethod = keyof LabCalls;
@@ -137,6 +148,9 @@ export const LAB_METHODS = [
   'scene',
   'command',
   'forkRun',
+  'recordVideo',
+  'listVideos',
+  'setVideoSchedule',
 ] as const satisfies readonly LabMethod[];
 
 /** The calls as a client sees them (always asynchronous), plus the event stream. */

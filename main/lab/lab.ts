@@ -29,6 +29,9 @@ import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from '
 import { envScene } from './scenes.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
 import { labVersions } from './versions.ts';
+import { forkRecorder, VideoJobs, type RecorderLauncher, type VideoFile, type VideoJob } from './video-jobs.ts';
+import { recordRequestSchema, type RecordRequestInput } from '../video/record-request.ts';
+import { VideoSchedules, videoScheduleSchema, type VideoScheduleInput } from './video-schedule.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -37,6 +40,8 @@ export interface LabOptions {
   trajectoryIntervalMs?: number;
   /** How long `close` waits for trainers to stop and checkpoint before killing them (default 15 s). */
   stopTimeoutMs?: number;
+  /** How video recordings start (default: Node child processes). */
+  recorderLauncher?: RecorderLauncher;
 }
 
 interface ActiveRun {
@@ -59,12 +64,15 @@ export class Lab implements LabCalls {
   private readonly latestTrajectory = new Map<string, TrajectoryMessage>();
   private readonly listeners = new Set<(event: LabEvent) => void>();
   private catalogCache: Catalog | null = null;
+  private readonly videos: VideoJobs;
+  private readonly videoSchedules = new VideoSchedules();
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
     this.launcher = options.launcher;
     this.trajectoryIntervalMs = options.trajectoryIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+    this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }));
   }
 
   catalog(): Catalog {
@@ -108,6 +116,7 @@ export class Lab implements LabCalls {
       liveHparams: this.liveHparamsOf(run.info),
       hparams,
       trajectory: this.latestTrajectory.get(runId) ?? null,
+      videoSchedule: this.videoSchedules.get(runId),
     };
   }
 
@@ -122,6 +131,19 @@ export class Lab implements LabCalls {
     active.process.send(command);
   }
 
+  recordVideo(runId: string, request: RecordRequestInput): VideoJob {
+    return this.videos.start(this.store.openRun(runId), recordRequestSchema.parse(request));
+  }
+
+  listVideos(runId: string): VideoFile[] {
+    return this.videos.list(this.store.openRun(runId));
+  }
+
+  setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void {
+    this.store.openRun(runId); // a clear error for a run that is not there
+    this.videoSchedules.set(runId, schedule && videoScheduleSchema.parse(schedule));
+  }
+
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -129,6 +151,7 @@ export class Lab implements LabCalls {
 
   /** Asks every trainer to stop (each checkpoints first); kills those still running after the timeout. */
   async close(): Promise<void> {
+    this.videos.close();
     const exits = [...this.active.values()].map(async (active) => {
       active.process.send({ type: 'stop' });
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -176,6 +199,7 @@ export class Lab implements LabCalls {
       return;
     }
     if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
+    if (message.type === 'checkpoint') this.recordScheduledVideo(runId, message.step);
     this.emitTrainer(runId, message);
     if (message.type === 'status') this.emitRunChanged(runId);
   }
@@ -202,6 +226,16 @@ export class Lab implements LabCalls {
     } catch (problem) {
       console.warn(`gaitlab: cannot mark run ${runId} failed (${error}): ${(problem as Error).message}`);
       return 0;
+    }
+  }
+
+  private recordScheduledVideo(runId: string, step: number): void {
+    const request = this.videoSchedules.due(runId, step);
+    if (!request) return;
+    try {
+      this.videos.start(this.store.openRun(runId), recordRequestSchema.parse(request));
+    } catch (error) {
+      console.warn(`gaitlab: no scheduled video of ${runId} at step ${step}: ${(error as Error).message}`);
     }
   }
 

@@ -33,7 +33,7 @@ export function fsyncDir(dir: string): void {
 }
 
 /** Replaces `file` all at once: temp file beside it, fsync, rename over it, fsync the folder. */
-export function writeFileAtomic(file: string, data: string): void {
+export function writeFileAtomic(file: string, data: string | readonly Uint8Array[]): void {
   const temp = path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}-${randomBytes(4).toString('hex')}`);
   try {
     writeFileDurable(temp, data);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { JsonlLog } from './jsonl.ts';
 import { listCheckpoints, loadCheckpoint, writeCheckpoint, type Checkpoint, type LoadedCheckpoint } from './checkpoint.ts';
 import { writeRunInfo, type RunInfo } from './run-info.ts';
+import { listTrajectories, readTrajectory, writeTrajectory, type SavedTrajectory, type TrajectoryInfo } from './trajectory-file.ts';
 
 /** One row per update; JSON has no NaN or Infinity, so those are written as null. */
 export type MetricsRow = Record<string, number | null>;
@@ -34,7 +35,7 @@ export function runFolders(runDir: string): { checkpoints: string; trajectories:
 }
 
 export class RunHandle {
-  /** Recorded episodes (compact binary). */
+  /** Recorded episodes (compact binary, see trajectory-file.ts). */
   readonly trajectoriesDir: string;
   readonly videosDir: string;
   private readonly checkpointsDir: string;
@@ -95,5 +96,19 @@ export class RunHandle {
   /** The checkpoint at `step`, or the latest complete one; a damaged one is an error naming the file. */
   loadCheckpoint(step?: number): LoadedCheckpoint {
     return loadCheckpoint(this.checkpointsDir, step);
+  }
+
+  /** Stores a recorded episode atomically; returns its name (from its kind, step and seed or episode). */
+  writeTrajectory(trajectory: SavedTrajectory): string {
+    return writeTrajectory(this.trajectoriesDir, trajectory);
+  }
+
+  /** The stored episodes' headers, by training step. */
+  listTrajectories(): TrajectoryInfo[] {
+    return listTrajectories(this.trajectoriesDir);
+  }
+
+  readTrajectory(name: string): SavedTrajectory {
+    return readTrajectory(this.trajectoriesDir, name);
   }
 }

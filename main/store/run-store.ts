@@ -15,6 +15,7 @@ import { readRunInfo, writeRunInfo, type RunInfo } from './run-info.ts';
 export { RunHandle, type MetricsRow, type RunEvent, type RunInfoPatch } from './run-handle.ts';
 export { runInfoSchema, type RunInfo } from './run-info.ts';
 export type { Checkpoint, LoadedCheckpoint } from './checkpoint.ts';
+export type { SavedTrajectory, TrajectoryInfo } from './trajectory-file.ts';
 
 export interface RunStoreOptions {
   /** Checkpoints kept per run: the latest ones by step (default 5). */

@@ -3,7 +3,7 @@
  * normalized with the training statistics frozen, raw rewards. Gymnasium's time limits apply.
  */
 import { makeEnv } from '../../sim/index.ts';
-import type { ActorCritic } from '../agent/actor-critic.ts';
+import type { DeterministicPolicy } from '../agent/policy.ts';
 import type { NormalizeObservation } from '../../sim/index.ts';
 
 export interface EvaluationResult {
@@ -16,7 +16,7 @@ export interface EvaluationResult {
 }
 
 export function evaluatePolicy(
-  agent: ActorCritic,
+  agent: DeterministicPolicy,
   envId: string,
   obsNorm: NormalizeObservation | null,
   episodes: number,

@@ -23,10 +23,17 @@ export interface RunHparams {
   anneal_lr: boolean;
 }
 
-export function buildRunParts(envId: string, hp: RunHparams, backend: NnBackend, rng: Rng): { stack: EnvStack; agent: ActorCritic } {
+/** What a run sets outside its hyperparameters. */
+export interface RunEnvOptions {
+  /** Worker threads stepping the envs (RunConfig.workers); 0 or absent steps them in this thread. */
+  workers?: number;
+}
+
+export function buildRunParts(envId: string, hp: RunHparams, backend: NnBackend, rng: Rng, { workers = 0 }: RunEnvOptions = {}): { stack: EnvStack; agent: ActorCritic } {
   const stack = buildEnvStack({
     envId,
     numEnvs: hp.num_envs,
+    workers,
     normObs: hp.norm_obs,
     normReward: hp.norm_reward,
     clipObs: hp.clip_obs,
@@ -46,4 +53,12 @@ export function buildRunParts(envId: string, hp: RunHparams, backend: NnBackend,
     () => rng.uniform(),
   );
   return { stack, agent };
+}
+
+/**
+ * An off-policy run's envs as they are: CleanRL's off-policy scripts normalize neither observations
+ * nor rewards (the clips and gamma below only matter to the normalizers).
+ */
+export function buildOffPolicyStack(envId: string, numEnvs: number, { workers = 0 }: RunEnvOptions = {}): EnvStack {
+  return buildEnvStack({ envId, numEnvs, workers, normObs: false, normReward: false, clipObs: Infinity, clipReward: Infinity, gamma: 1 });
 }

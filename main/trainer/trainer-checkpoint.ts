@@ -1,15 +1,13 @@
 /**
- * What a checkpoint holds: network weights, optimizer state, normalizer statistics, RNG state,
- * counters, the current (possibly live-edited) hyperparameters and the recent-episode window.
- * Enough to resume training and to evaluate exactly as trained.
+ * What a checkpoint holds: the training loop's state (network weights, optimizer state, the
+ * observation the next step starts from; off-policy also the replay buffer), normalizer
+ * statistics, RNG state, counters, the current (possibly live-edited) hyperparameters and the
+ * recent-episode window. Enough to resume training and to evaluate exactly as trained.
  */
 import type { Rng } from '../../sim/index.ts';
 import type { RunHandle } from '../store/run-store.ts';
-import type { ActorCritic } from '../agent/actor-critic.ts';
-import type { OnPolicyAlgorithm } from '../algos/algorithm.ts';
-import type { EnvStack } from './env-stack.ts';
 import type { EpisodeWindow } from './episode-window.ts';
-import type { RolloutCollector } from './rollout.ts';
+import type { TrainingLoop } from './training-loop.ts';
 import type { EnvSnapshot } from '../../sim/index.ts';
 import type { EpisodeRecord } from '../../sim/index.ts';
 
@@ -22,11 +20,8 @@ export interface TrainerCounters {
 export interface CheckpointParts {
   counters: TrainerCounters;
   hparams: Record<string, unknown>;
-  agent: ActorCritic;
-  algorithm: OnPolicyAlgorithm;
+  loop: TrainingLoop;
   rng: Rng;
-  stack: EnvStack;
-  collector: RolloutCollector;
   episodes: EpisodeWindow;
 }
 
@@ -34,6 +29,7 @@ interface TrainerState {
   counters: TrainerCounters;
   hparams: Record<string, unknown>;
   rng: number[];
+  /** The loop's scalars (optimizer steps; off-policy also replay-buffer and step counters). */
   optimizer: Record<string, number>;
   obsNorm: unknown;
   rewardNorm: unknown;
@@ -43,21 +39,19 @@ interface TrainerState {
 }
 
 export function saveCheckpoint(run: RunHandle, parts: CheckpointParts): void {
-  const optimizer = parts.algorithm.saveState();
+  const loop = parts.loop.saveState();
+  const { stack } = parts.loop;
   const state: TrainerState = {
     counters: { ...parts.counters },
     hparams: parts.hparams,
     rng: parts.rng.getState(),
-    optimizer: optimizer.scalars,
-    obsNorm: parts.stack.obsNorm?.getStats() ?? null,
-    rewardNorm: parts.stack.rewardNorm?.getStats() ?? null,
-    envs: parts.stack.env.saveState(),
+    optimizer: loop.scalars,
+    obsNorm: stack.obsNorm?.getStats() ?? null,
+    rewardNorm: stack.rewardNorm?.getStats() ?? null,
+    envs: stack.env.saveState(),
     episodes: parts.episodes.toJSON(),
   };
-  const arrays: Record<string, Float32Array> = { ...parts.agent.exportParams() };
-  for (const [name, array] of Object.entries(optimizer.arrays)) arrays[`optimizer/${name}`] = array;
-  arrays['rollout/obs'] = Float32Array.from(parts.collector.currentObs);
-  run.writeCheckpoint(parts.counters.step, { state, arrays });
+  run.writeCheckpoint(parts.counters.step, { state, arrays: loop.arrays });
 }
 
 /** Loads the checkpoint into the parts; returns what the trainer must adopt itself. */
@@ -72,16 +66,11 @@ export function restoreCheckpoint(
   if (missing.length > 0) {
     throw new Error(`checkpoint ${step} of run ${run.info.id} lacks ${missing.join(', ')}: it was written by another version of GaitLab`);
   }
-  parts.agent.importParams(arrays);
-  const optimizerArrays: Record<string, Float32Array | Float64Array> = {};
-  for (const [name, array] of Object.entries(arrays)) {
-    if (name.startsWith('optimizer/')) optimizerArrays[name.slice('optimizer/'.length)] = array;
-  }
-  parts.algorithm.loadState({ scalars: saved.optimizer, arrays: optimizerArrays });
+  parts.loop.loadState({ scalars: saved.optimizer, arrays });
   parts.rng.setState(saved.rng);
-  if (parts.stack.obsNorm && saved.obsNorm) parts.stack.obsNorm.setStats(saved.obsNorm as never);
-  if (parts.stack.rewardNorm && saved.rewardNorm) parts.stack.rewardNorm.setStats(saved.rewardNorm as never);
-  parts.stack.env.loadState(saved.envs);
-  parts.collector.restartFrom(Float64Array.from(arrays['rollout/obs']));
+  const { stack } = parts.loop;
+  if (stack.obsNorm && saved.obsNorm) stack.obsNorm.setStats(saved.obsNorm as never);
+  if (stack.rewardNorm && saved.rewardNorm) stack.rewardNorm.setStats(saved.rewardNorm as never);
+  stack.env.loadState(saved.envs);
   return { counters: saved.counters, hparams: saved.hparams, episodes: saved.episodes };
 }

@@ -34,7 +34,7 @@ describe('Trainer', () => {
     const straight = s.createRun(config(env, 1024), { versions });
     const a = await Trainer.open(straight);
     await a.train();
-    const finalParams = Float32Array.from(a.agent.actor.params);
+    const finalParams = Float32Array.from(a.loop.saveState().arrays['params/actor']);
     a.dispose();
 
     const interrupted = s.createRun(config(env, 1024), { versions });
@@ -50,7 +50,7 @@ describe('Trainer', () => {
     const resumed = await Trainer.open(s.openRun(interrupted.info.id));
     expect(resumed.counters.step).toBe(512);
     expect(await resumed.train()).toBe('finished');
-    expect(Array.from(resumed.agent.actor.params)).toEqual(Array.from(finalParams));
+    expect(Array.from(resumed.loop.saveState().arrays['params/actor'])).toEqual(Array.from(finalParams));
     expect(comparable(s.openRun(interrupted.info.id).readMetrics())).toEqual(comparable(s.openRun(straight.info.id).readMetrics()));
     resumed.dispose();
   });

@@ -1,22 +1,20 @@
 /**
- * The training loop of one run: rollout, update, metrics, checkpoints, live commands.
- * Used the same way by `gaitlab train` (in-process) and by the Lab's trainer processes.
- * Commands (hyperparameter changes, pause, stop, checkpoint) apply at update boundaries.
+ * The training of one run: iterations of its training loop (on-policy: rollout and update;
+ * off-policy: env steps into a replay buffer with gradient steps, see training-loop.ts), metrics,
+ * checkpoints, live commands. Used the same way by `gaitlab train` (in-process) and by the Lab's
+ * trainer processes. Commands (hyperparameter changes, pause, stop, checkpoint) apply at iteration
+ * boundaries.
  */
 import { Rng, initPhysics } from '../../sim/index.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { RunStatus, TrainerCommand, TrainerMessage } from '../lab/protocol.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { getAlgorithm, liveHparams, parseHparams } from '../algos/index.ts';
-import type { OnPolicyAlgorithm } from '../algos/algorithm.ts';
-import type { ActorCritic } from '../agent/actor-critic.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import type { EnvStack } from './env-stack.ts';
-import { buildRunParts, type RunHparams } from './run-parts.ts';
-import { RolloutCollector } from './rollout.ts';
+import { createTrainingLoop, type TrainingLoop } from './training-loop.ts';
 import { EpisodeWindow } from './episode-window.ts';
 import { evaluatePolicy, type EvaluationResult } from './evaluate.ts';
-import { EpisodeRecorder, trajectoryMessage } from './episode-recorder.ts';
+import { EpisodeRecorder, recordEvaluation, saveTrajectory, type RecordedEvaluation } from './episode-recorder.ts';
 import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './trainer-checkpoint.ts';
 
 export type MessageSink = (message: TrainerMessage) => void;
@@ -38,10 +36,7 @@ export class Trainer {
     readonly run: RunHandle,
     readonly config: RunConfig,
     readonly backendName: string,
-    readonly agent: ActorCritic,
-    private readonly algorithm: OnPolicyAlgorithm,
-    private readonly stack: EnvStack,
-    private readonly collector: RolloutCollector,
+    readonly loop: TrainingLoop,
     readonly rng: Rng,
     hparams: Record<string, unknown>,
     private readonly emit: MessageSink,
@@ -54,15 +49,11 @@ export class Trainer {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
     const hparams = parseHparams(algo, config.hparams);
-    const hp = hparams as unknown as RunHparams;
     const backend = await selectBackend(config.backend);
     await initPhysics(); // Rapier and the robot models, once per process
     const rng = Rng.fromSeed(config.seed);
-    const { stack, agent } = buildRunParts(config.env, hp, backend, rng);
-    const algorithm = algo.create(agent, hparams, rng);
-    const initialObs = stack.env.reset(config.seed);
-    const collector = new RolloutCollector(stack.env, agent, rng, hp.num_steps, initialObs, algo.advantageEstimator?.(hparams));
-    const trainer = new Trainer(run, config, backend.name, agent, algorithm, stack, collector, rng, hparams, emit);
+    const loop = createTrainingLoop(algo, { envId: config.env, hparams, backend, rng, seed: config.seed, workers: config.workers });
+    const trainer = new Trainer(run, config, backend.name, loop, rng, hparams, emit);
     const steps = run.listCheckpoints();
     if (options.checkpoint !== undefined && !steps.includes(options.checkpoint)) {
       throw new Error(`run ${run.info.id} has no checkpoint at step ${options.checkpoint}; it has: ${steps.join(', ') || 'none'}`);
@@ -70,15 +61,14 @@ export class Trainer {
     const step = options.checkpoint ?? steps[steps.length - 1];
     if (step !== undefined) trainer.restore(step);
     if (options.recordEpisodes) {
-      trainer.recorder = new EpisodeRecorder(stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }));
+      trainer.recorder = new EpisodeRecorder(loop.stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }), run);
     }
     return trainer;
   }
 
   get totalUpdates(): number {
-    const hp = this.hparams as unknown as RunHparams;
     // CleanRL's num_iterations = total_timesteps // batch_size: never more steps than the budget.
-    return Math.max(1, Math.floor(this.config.totalSteps / (hp.num_steps * hp.num_envs)));
+    return Math.max(1, Math.floor(this.config.totalSteps / this.loop.stepsPerIteration));
   }
 
   get currentHparams(): Readonly<Record<string, unknown>> {
@@ -113,7 +103,6 @@ export class Trainer {
 
   /** Trains until the step budget is spent or a stop is requested; returns the final status. */
   async train(): Promise<RunStatus> {
-    const hp = () => this.hparams as unknown as RunHparams;
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
     this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
     this.setStatus('running');
@@ -129,26 +118,18 @@ export class Trainer {
         break;
       }
       const update = this.counters.update + 1;
-      const learningRate = hp().anneal_lr ? hp().learning_rate * (1 - (update - 1) / this.totalUpdates) : hp().learning_rate;
-
-      const collector = this.collector;
-      collector.timings.envSeconds = 0;
-      collector.timings.actSeconds = 0;
-      const rolloutStart = performance.now();
       const position = { update, step: this.counters.step };
       const recorder = this.recorder;
-      const finished = collector.collect(hp().gamma, hp().gae_lambda, recorder ? (result) => {
-        position.step += this.stack.env.numEnvs;
+      const { episodes, stats } = this.loop.iterate(update, this.totalUpdates, recorder ? (result) => {
+        position.step += this.loop.stack.env.numEnvs;
         recorder.observe(result, (result.rawRewards ?? result.rewards)[0], position);
       } : undefined);
-      const updateStart = performance.now();
-      const stats = this.algorithm.update(collector.batch, { update, totalUpdates: this.totalUpdates, learningRate });
       const updateEnd = performance.now();
 
       this.counters.update = update;
-      this.counters.step += collector.numSteps * this.stack.env.numEnvs;
+      this.counters.step += this.loop.stepsPerIteration;
       this.counters.wallSeconds = wallAtStart + (updateEnd - sessionStart) / 1000;
-      this.episodes.add(finished);
+      this.episodes.add(episodes);
       const row: Record<string, number | null> = {
         update,
         step: this.counters.step,
@@ -156,12 +137,7 @@ export class Trainer {
         sps: (this.counters.step - stepAtStart) / ((updateEnd - sessionStart) / 1000),
         episodes: this.episodes.total,
         ...this.episodes.summary(),
-        learning_rate: learningRate,
         ...stats,
-        time_env_s: collector.timings.envSeconds,
-        time_act_s: collector.timings.actSeconds,
-        time_update_s: (updateEnd - updateStart) / 1000,
-        time_rollout_s: (updateStart - rolloutStart) / 1000,
       };
       this.run.appendMetrics(row);
       this.emit({ type: 'metrics', row });
@@ -183,7 +159,7 @@ export class Trainer {
     const notLive = Object.keys(values).filter((k) => !live.has(k));
     if (notLive.length > 0) throw new Error(`cannot change ${notLive.join(', ')} while training (live: ${[...live].join(', ')})`);
     const next = parseHparams(algo, { ...this.hparams, ...values });
-    this.algorithm.setHparams(values);
+    this.loop.setHparams(values);
     const previous = Object.fromEntries(Object.keys(values).map((k) => [k, this.hparams[k]]));
     this.hparams = next;
     const event = { type: 'hparams', step: this.counters.step, wallSeconds: this.counters.wallSeconds, values, previous };
@@ -193,20 +169,22 @@ export class Trainer {
 
   /** Deterministic episodes of the current policy with frozen normalization (see evaluate.ts). */
   evaluate(episodes: number, seed: number): EvaluationResult {
-    return evaluatePolicy(this.agent, this.config.env, this.stack.obsNorm, episodes, seed);
+    return evaluatePolicy(this.loop.policy, this.config.env, this.loop.stack.obsNorm, episodes, seed);
   }
 
-  /** "Evaluate now": one deterministic episode of the current policy, sent to the viewer. */
+  /** Like `evaluate`, each episode recorded for replay (see episode-recorder.ts). */
+  recordEvaluation(episodes: number, seed: number): RecordedEvaluation {
+    const position = { update: this.counters.update, step: this.counters.step };
+    const checkpoint = this.run.listCheckpoints().includes(this.counters.step) ? this.counters.step : null;
+    return recordEvaluation(this.loop.policy, this.loop.stack.env, this.loop.stack.obsNorm, { episodes, seed, position, checkpoint });
+  }
+
+  /** "Evaluate now": one deterministic episode of the current policy, sent to the viewer and stored. */
   private evaluateNow(): void {
     this.evaluationRequested = false;
-    const frames: number[] = [];
-    const rewards: number[] = [];
-    const result = evaluatePolicy(this.agent, this.config.env, this.stack.obsNorm, 1, this.counters.update, (frame, reward) => {
-      for (let i = 0; i < frame.length; i++) frames.push(frame[i]);
-      rewards.push(reward);
-    });
-    const position = { update: this.counters.update, step: this.counters.step };
-    this.emit({ type: 'trajectory', trajectory: trajectoryMessage(this.stack.env, frames, rewards, position, true) });
+    const { result, trajectories: [trajectory] } = this.recordEvaluation(1, this.counters.update);
+    this.emit({ type: 'trajectory', trajectory });
+    saveTrajectory(this.run, trajectory);
     const event = { type: 'evaluation', step: this.counters.step, wallSeconds: this.counters.wallSeconds, returnMean: result.returnMean };
     this.run.appendEvent(event);
     this.emit({ type: 'event', event });
@@ -221,7 +199,7 @@ export class Trainer {
   private restore(step: number): void {
     const restored = restoreCheckpoint(this.run, step, this.checkpointParts());
     this.hparams = parseHparams(getAlgorithm(this.config.algo), restored.hparams);
-    this.algorithm.setHparams(this.hparams);
+    this.loop.setHparams(this.hparams);
     Object.assign(this.counters, restored.counters);
     this.episodes.restore(restored.episodes);
   }
@@ -230,11 +208,8 @@ export class Trainer {
     return {
       counters: this.counters,
       hparams: this.hparams,
-      agent: this.agent,
-      algorithm: this.algorithm,
+      loop: this.loop,
       rng: this.rng,
-      stack: this.stack,
-      collector: this.collector,
       episodes: this.episodes,
     };
   }
@@ -265,8 +240,7 @@ export class Trainer {
   }
 
   dispose(): void {
-    this.stack.env.close();
-    this.agent.dispose();
+    this.loop.dispose();
   }
 }
 

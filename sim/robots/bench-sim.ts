@@ -4,6 +4,7 @@
  * a reset every 1000 env steps.
  *
  *   node bin/run-ts.js sim/robots/bench-sim.ts [--seconds 3] [--env Hopper-v0]
+ *   node bin/run-ts.js sim/robots/bench-sim.ts --workers 2 [--envs 8] [--seconds 3] [--env Hopper-v0]
  *
  * env_steps_per_s is per CPU second of this single-threaded process (the machine is shared, and wall
  * time would count other jobs); wall_env_steps_per_s is per wall-clock second of the same run.
@@ -11,10 +12,20 @@
  * - rapier_us: inside Rapier's world.step (its own profiler), frameSkip times;
  * - loader_us: sim/mjcf's work around those steps (motor torques, reading poses, qpos/qvel);
  * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
+ *
+ * With --workers K, it measures parallel stepping instead: a WorkerVecEnv of --envs N envs on K
+ * worker threads (each stepping N/K envs; K = 0: a SyncVecEnv in this thread), random actions,
+ * episodes auto-reset as in training. env_steps_per_s is then per wall-clock second (parallelism
+ * is what is measured); cpu_threads is CPU seconds (all threads) per wall second, and the JSON
+ * gives the load average, since other jobs on the machine take cores from the workers.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Rng } from '../core/rng.ts';
+import type { VecEnv } from '../core/vec-env.ts';
+import { WorkerVecEnv } from '../core/worker-vec-env.ts';
+import { makeEnv, SyncVecEnv } from '../index.ts';
 import { loadMjcf } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
 import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
@@ -127,12 +138,44 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** Env steps per wall-clock second of `numEnvs` envs stepped on `workers` threads (0: this thread). */
+function benchVector(config: RobotEnvConfig, numEnvs: number, workers: number, seconds: number) {
+  const vec: VecEnv = workers > 0 ? new WorkerVecEnv({ envId: config.id, numEnvs, workers }) : new SyncVecEnv(numEnvs, () => makeEnv(config.id));
+  vec.reset(0);
+  const rng = Rng.fromSeed(1);
+  const actions = new Float64Array(numEnvs * config.actionSize);
+  const run = (limitSeconds: number) => {
+    const cpuStart = cpuSeconds(), wallStart = performance.now();
+    let steps = 0;
+    while (performance.now() - wallStart < limitSeconds * 1000) {
+      for (let i = 0; i < actions.length; i++) actions[i] = rng.uniformRange(config.actionRange[0], config.actionRange[1]);
+      vec.step(actions);
+      steps++;
+    }
+    const wall = (performance.now() - wallStart) / 1000;
+    return { env_steps_per_s: Math.round((steps * numEnvs) / wall), cpu_threads: round((cpuSeconds() - cpuStart) / wall) };
+  };
+  run(TIER_UP_SECONDS); // every thread tiers Rapier's WASM up on its own
+  const result = run(seconds);
+  vec.close();
+  return result;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' }, workers: { type: 'string' }, envs: { type: 'string', default: '8' } } });
   const seconds = Number(values.seconds);
+  const selected = ROBOT_ENVS.filter(({ config }) => !values.env || values.env === config.id);
+  if (values.workers !== undefined) {
+    const workers = Number(values.workers), numEnvs = Number(values.envs);
+    await initPhysics();
+    const envs = Object.fromEntries(selected.map(({ config }) => [config.id, benchVector(config, numEnvs, workers, seconds)]));
+    const where = workers > 0 ? `${workers} worker threads` : 'the main thread (SyncVecEnv)';
+    const what = `env steps per wall-clock second, ${numEnvs} envs on ${where}, random actions, auto-reset`;
+    console.log(JSON.stringify({ what, workers, num_envs: numEnvs, cores: os.availableParallelism(), load_average: os.loadavg().map(round), envs }, null, 1));
+    return;
+  }
   const mujoco = JSON.parse(fs.readFileSync(new URL('../../../shared/reference/mjcf/mujoco_speed.json', import.meta.url), 'utf8')) as MujocoSpeed;
   await initPhysics();
-  const selected = ROBOT_ENVS.filter(({ config }) => !values.env || values.env === config.id);
   for (const { config, create } of selected) {
     const env = create();
     env.reset();

@@ -88,6 +88,37 @@ describe('FusedMlp', () => {
     });
   }
 
+  for (const activation of ['tanh', 'relu'] as const) {
+    it(`${activation}: inputGradient matches finite differences w.r.t. the input and leaves grads alone`, () => {
+      const uniform = seededUniform(activation === 'tanh' ? 14 : 15);
+      for (let trial = 0; trial < 6; trial++) {
+        const spec = randomMlpSpec(uniform, 10, activation);
+        const params = orthogonalInit(spec, uniform);
+        for (const layer of denseLayers(spec)) params.set(randomArray(layer.outSize, uniform, 0.5), layer.biasOffset);
+        const batch = 1 + Math.floor(uniform() * 6);
+        const input = randomArray(batch * spec.inputSize, uniform, 2);
+        const dOutput = randomArray(batch * spec.outputSize, uniform);
+        const net = new FusedMlp(spec, params);
+        net.forward(input, batch);
+        const dInput = new Float32Array(batch * spec.inputSize);
+        net.inputGradient(dOutput, dInput);
+        expect(net.grads.every((g) => g === 0)).toBe(true);
+        const x = Float64Array.from(input);
+        const loss = () => referenceForward(spec, params, Float32Array.from(x), batch).reduce((sum, y, i) => sum + y * dOutput[i], 0);
+        const numeric = Array.from(x, (_, i) => {
+          const saved = x[i], h = 1e-3;
+          x[i] = saved + h;
+          const up = loss();
+          x[i] = saved - h;
+          const down = loss();
+          x[i] = saved;
+          return (up - down) / (2 * h);
+        });
+        expect(relativeError(dInput, numeric), `${JSON.stringify(spec)} batch ${batch}`).toBeLessThan(1e-3);
+      }
+    });
+  }
+
   const spec: MlpSpec = { inputSize: 3, hiddenSizes: [8, 8], outputSize: 2, activation: 'tanh', hiddenGain: Math.SQRT2, outputGain: 0.01 };
 
   it('jvp leaves the forward state for backward intact, and is linear in the tangent', () => {

@@ -5,7 +5,7 @@
  * spends most of a batch-64 step dispatching ops (see backend.ts for the measurements).
  */
 import type { Activation, DenseLayer, Mlp, MlpSpec } from './mlp.ts';
-import { checkBackwardArgs, checkForwardArgs, checkJvpArgs, denseLayers } from './mlp.ts';
+import { checkBackwardArgs, checkForwardArgs, checkInputGradientArgs, checkJvpArgs, denseLayers } from './mlp.ts';
 import {
   addColumnSums,
   addMatMulTransposedA,
@@ -90,6 +90,20 @@ export class FusedMlp implements Mlp {
       const dx = this.deltas[l % 2];
       matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
       this.mulActivationGrad(x, dx, batch * layer.inSize);
+      delta = dx;
+    }
+  }
+
+  /** Backward without the weight gradients: dx = dz·Wᵀ through every layer, act' read off the stored outputs. */
+  inputGradient(dOutput: Float32Array, dInput: Float32Array): void {
+    const batch = this.batch;
+    checkInputGradientArgs(this.spec, batch, dOutput, dInput);
+    let delta = dOutput;
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const layer = this.layers[l];
+      const dx = l === 0 ? dInput : this.deltas[l % 2];
+      matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
+      if (l > 0) this.mulActivationGrad(this.activations[l], dx, batch * layer.inSize);
       delta = dx;
     }
   }

@@ -35,6 +35,11 @@ export interface Mlp {
    * (TRPO's Fisher-vector product is Jᵀ M J v: this jvp, then backward.)
    */
   jvp(tangent: Float32Array): Float32Array;
+  /**
+   * dOutput [B, outputSize] of the last forward -> dLoss/dInput [B, inputSize], written into
+   * `dInput`; `grads` are left alone. (An actor trained through a critic needs dQ/da.)
+   */
+  inputGradient(dOutput: Float32Array, dInput: Float32Array): void;
   zeroGrads(): void;
   /** Tells the engine that `params` changed in place (the tfjs engine re-uploads them). */
   paramsChanged(): void;
@@ -54,6 +59,12 @@ export function checkBackwardArgs(spec: MlpSpec, batch: number, dOutput: Float32
   if (dOutput.length < batch * spec.outputSize) {
     throw new Error(`backward needs dOutput of ${batch} x ${spec.outputSize} values; got ${dOutput.length}`);
   }
+}
+
+/** `batch` is the last forward's batch, 0 before any forward. */
+export function checkInputGradientArgs(spec: MlpSpec, batch: number, dOutput: Float32Array, dInput: Float32Array): void {
+  checkBackwardArgs(spec, batch, dOutput);
+  if (dInput.length < batch * spec.inputSize) throw new Error(`inputGradient needs dInput of ${batch} x ${spec.inputSize} values; got ${dInput.length}`);
 }
 
 /** `batch` is the last forward's batch, 0 before any forward; `paramCount` the length of `params`. */

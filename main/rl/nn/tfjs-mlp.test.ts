@@ -57,6 +57,28 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       }
     });
 
+    it('computes the same input gradient as the fused engine, leaking no tensors', () => {
+      const uniform = seededUniform(backendName === 'cpu' ? 28 : 29);
+      for (const s of [spec, ...Array.from({ length: 4 }, () => randomMlpSpec(uniform, 40))]) {
+        const params = orthogonalInit(s, uniform);
+        const fused = new FusedMlp(s, params.slice());
+        const tfjs = new TfjsMlp(s, params.slice());
+        for (const batch of [1, 7]) {
+          const input = randomArray(batch * s.inputSize, uniform, 2);
+          const dOutput = randomArray(batch * s.outputSize, uniform);
+          const [fromFused, fromTfjs] = [new Float32Array(batch * s.inputSize), new Float32Array(batch * s.inputSize)];
+          fused.forward(input, batch);
+          fused.inputGradient(dOutput, fromFused);
+          tfjs.forward(input, batch);
+          const tensors = tf.memory().numTensors;
+          tfjs.inputGradient(dOutput, fromTfjs);
+          expect(relativeError(fromTfjs, fromFused), `${JSON.stringify(s)} batch ${batch}`).toBeLessThan(1e-5);
+          expect(tf.memory().numTensors).toBe(tensors);
+        }
+        tfjs.dispose();
+      }
+    });
+
     it('sees new params only after paramsChanged, and adds into grads', () => {
       const uniform = seededUniform(23);
       const net = new TfjsMlp(spec, orthogonalInit(spec, uniform));

@@ -8,7 +8,7 @@
 // Functional ops only (tf.reshape(x), not x.reshape()): tfjs-core alone registers no chained ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DenseLayer, Mlp, MlpSpec } from './mlp.ts';
-import { checkBackwardArgs, checkForwardArgs, checkJvpArgs, denseLayers } from './mlp.ts';
+import { checkBackwardArgs, checkForwardArgs, checkInputGradientArgs, checkJvpArgs, denseLayers } from './mlp.ts';
 
 /**
  * tfjs-core alone registers no gradients (the @tensorflow/tfjs bundle does, and its ESM-only
@@ -78,6 +78,20 @@ export class TfjsMlp implements Mlp {
       for (let i = 0; i < values.length; i++) this.grads[i] += values[i];
     } finally {
       flatGrads.dispose();
+    }
+  }
+
+  inputGradient(dOutput: Float32Array, dInput: Float32Array): void {
+    checkInputGradientArgs(this.spec, this.batch, dOutput, dInput);
+    const { inputSize, outputSize } = this.spec;
+    const gradient = tf.tidy(() => {
+      const dy = tf.tensor2d(dOutput.subarray(0, this.batch * outputSize), [this.batch, outputSize]);
+      return tf.grad((x: tf.Tensor) => this.model(x as tf.Tensor2D, this.weights))(this.inputTensor(), dy);
+    });
+    try {
+      dInput.set(gradient.dataSync().subarray(0, this.batch * inputSize));
+    } finally {
+      gradient.dispose();
     }
   }
 

@@ -15,6 +15,8 @@ import type {
   Scene,
   TrainerMessage,
   TrajectoryMessage,
+  VideoJob,
+  VideoSchedule,
 } from '../../../main/lab/api.ts';
 import { connectLab, type ConnectionState } from './lab-client.ts';
 
@@ -30,6 +32,7 @@ export class RunData {
   hparams = $state.raw<Hparams>({});
   readonly liveHparams: string[];
   trajectory = $state.raw<TrajectoryMessage | null>(null);
+  videoSchedule = $state.raw<VideoSchedule | null>(null);
   /** Bumped whenever a metrics row arrives. */
   version = $state(0);
 
@@ -41,6 +44,7 @@ export class RunData {
     this.hparams = detail.hparams;
     this.liveHparams = detail.liveHparams;
     this.trajectory = detail.trajectory;
+    this.videoSchedule = detail.videoSchedule;
   }
 
   apply(message: TrainerMessage): void {
@@ -83,6 +87,8 @@ export class LabState {
   notice = $state<{ text: string; kind: 'error' | 'info' } | null>(null);
   /** The newest metrics row of each run that trained while this page was open (for the list). */
   latestRow = $state.raw<Record<string, MetricsRow>>({});
+  /** The latest video recording of each run (under way, done or failed). */
+  videoJobs = $state.raw<Record<string, VideoJob>>({});
   private readonly loaded = new Map<string, RunData>();
   private readonly scenes = new Map<string, Promise<Scene>>();
   /** Messages that arrive while a run's data is being fetched, applied once it is there. */
@@ -149,6 +155,10 @@ export class LabState {
   }
 
   private onEvent(event: LabEvent): void {
+    if (event.type === 'video') {
+      this.videoJobs = { ...this.videoJobs, [event.job.runId]: event.job };
+      return;
+    }
     if (event.type === 'run') {
       const others = this.runs.filter((run) => run.id !== event.run.id);
       const known = others.length < this.runs.length;

@@ -1,0 +1,122 @@
+/**
+ * Videos the Lab records for the UI: one recording process at a time (each plays episodes and
+ * drives a headless browser, and the machine's cores are for training), its progress pushed to
+ * subscribers, its file left in the run's videos/ folder.
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { TEMP_PREFIX } from '../store/atomic-write.ts';
+import type { RunHandle } from '../store/run-store.ts';
+import type { RecordRequest } from '../video/record-request.ts';
+import type { RecorderMessage } from '../video/record-process.ts';
+import { tailOf, tsxExecArgv, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
+
+export interface VideoJob {
+  id: string;
+  runId: string;
+  status: 'running' | 'done' | 'failed';
+  /** Frames encoded so far, of `total` (0 until the episodes are played). */
+  done: number;
+  total: number;
+  /** The file's name in the run's videos/ folder, once done. */
+  file?: string;
+  /** Why it failed; or, when done, why the container asked for was not used. */
+  message?: string;
+}
+
+export interface VideoFile {
+  name: string;
+  bytes: number;
+  modifiedAt: string;
+}
+
+export interface RecorderProcess {
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (exit: TrainerExit) => void): void;
+  kill(): void;
+}
+
+/** Starts the recording of the run in `runDir`. */
+export type RecorderLauncher = (runDir: string, request: RecordRequest) => RecorderProcess;
+
+const RECORDER_ENTRY = fileURLToPath(new URL('../../main/video/record-process.ts', import.meta.url));
+
+export const forkRecorder: RecorderLauncher = (runDir, request) => {
+  const child = fork(RECORDER_ENTRY, [runDir, JSON.stringify(request)], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  yieldToUi(child.pid);
+  const stderrTail = tailOf(child.stderr, process.stderr);
+  return {
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.on('close', (code, signal) => listener({ code, signal, stderrTail: stderrTail() })),
+    // SIGTERM: the recorder removes its unfinished file before it goes.
+    kill: () => child.kill('SIGTERM'),
+  };
+};
+
+const recorderMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), done: z.number().int().min(0), total: z.number().int().min(0) }),
+  z.object({ type: z.literal('done'), video: z.looseObject({ file: z.string(), frames: z.number().int(), fallback: z.string().optional() }) }),
+  z.object({ type: z.literal('failed'), error: z.string() }),
+]) satisfies z.ZodType<Pick<RecorderMessage, 'type'>>;
+
+export class VideoJobs {
+  private current: { job: VideoJob; process: RecorderProcess } | null = null;
+  private nextId = 1;
+
+  constructor(
+    private readonly launcher: RecorderLauncher,
+    private readonly emit: (job: VideoJob) => void,
+  ) {}
+
+  start(run: RunHandle, request: RecordRequest): VideoJob {
+    if (this.current) throw new Error(`a video of run ${this.current.job.runId} is being recorded; one at a time`);
+    const job: VideoJob = { id: `video-${this.nextId++}`, runId: run.info.id, status: 'running', done: 0, total: 0 };
+    const recorder = this.launcher(run.dir, request);
+    const current = { job, process: recorder };
+    this.current = current;
+    recorder.onMessage((raw) => {
+      const parsed = recorderMessageSchema.safeParse(raw);
+      if (!parsed.success) return console.warn(`gaitlab: ignoring an invalid message from a recorder: ${parsed.error.message}`);
+      const message = parsed.data;
+      if (message.type === 'progress') Object.assign(job, { done: message.done, total: message.total });
+      else if (message.type === 'done') Object.assign(job, { status: 'done', done: message.video.frames, file: path.basename(message.video.file), message: message.video.fallback });
+      else Object.assign(job, { status: 'failed', message: message.error });
+      this.emit({ ...job });
+    });
+    recorder.onExit((exit) => {
+      if (this.current === current) this.current = null;
+      if (job.status !== 'running') return;
+      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+      Object.assign(job, { status: 'failed', message: `the recorder ${how}: ${exit.stderrTail.trim().split('\n').slice(-3).join('\n')}` });
+      this.emit({ ...job });
+    });
+    this.emit({ ...job });
+    return { ...job };
+  }
+
+  /** The run's videos, newest first. */
+  list(run: RunHandle): VideoFile[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(run.videosDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return names
+      .filter((name) => !name.startsWith(TEMP_PREFIX) && /\.(mp4|webm)$/.test(name))
+      .map((name) => {
+        const stat = fs.statSync(path.join(run.videosDir, name));
+        return { name, bytes: stat.size, modifiedAt: stat.mtime.toISOString() };
+      })
+      .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+  }
+
+  /** Stops a recording under way; its unfinished file never becomes a video. */
+  close(): void {
+    this.current?.process.kill();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The headless browser `gaitlab record` renders in: Chromium (the system's, or $CHROMIUM_PATH)
+ * through playwright-core, or else Electron's own Chromium with an offscreen window. Playwright
+ * never downloads a browser here; a missing one is a clear error naming what to install.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { _electron, chromium, type Page } from 'playwright-core';
+import { findElectron } from '../cli/start-command.ts';
+
+export type BrowserChoice = { kind: 'chromium' | 'electron'; executable: string };
+
+export interface RecordBrowser {
+  page: Page;
+  /** `Chromium (/usr/bin/chromium)`, for messages. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Where Chromium and Chrome are installed by Debian/Ubuntu packages, Google's packages and macOS. */
+const CHROMIUM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+/**
+ * Software GL (SwiftShader) on every machine: the same pixels with or without a GPU, and no GPU
+ * process that a headless server lacks. The rest keeps a headless run quiet and offline.
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+const ELECTRON_MAIN = fileURLToPath(new URL('./electron-record.mjs', import.meta.url));
+
+/** $CHROMIUM_PATH if set, else an installed Chromium or Chrome, else Electron's binary; else an error saying what to install. */
+export function findBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = fs.existsSync,
+  electron: () => { binary: string } | { missing: string } = findElectron,
+): BrowserChoice {
+  const chosen = env.CHROMIUM_PATH;
+  if (chosen) {
+    if (!exists(chosen)) throw new Error(`CHROMIUM_PATH is ${chosen}, but there is no file there`);
+    return { kind: 'chromium', executable: chosen };
+  }
+  const installed = CHROMIUM_PATHS.find((file) => exists(file));
+  if (installed) return { kind: 'chromium', executable: installed };
+  const found = electron();
+  if ('binary' in found) return { kind: 'electron', executable: found.binary };
+  throw new Error(
+    'no browser to render the video in: install Chromium (Debian/Ubuntu: `apt-get install chromium`; ' +
+      'macOS: Google Chrome) or set CHROMIUM_PATH to a Chrome or Chromium binary, or install Electron with its binary ' +
+      `(\`npm install electron\`). Looked for ${CHROMIUM_PATHS.join(', ')}; Electron: ${found.missing}`,
+  );
+}
+
+export async function launchBrowser(choice: BrowserChoice): Promise<RecordBrowser> {
+  if (choice.kind === 'chromium') {
+    const browser = await chromium.launch({ executablePath: choice.executable, args: CHROMIUM_FLAGS });
+    const page = await browser.newPage();
+    return { page, description: `Chromium (${choice.executable})`, close: () => browser.close() };
+  }
+  // Not run on the machines this was written on (no Electron binary there); see electron-record.mjs.
+  const app = await _electron.launch({ executablePath: choice.executable, args: [ELECTRON_MAIN] });
+  const page = await app.firstWindow();
+  return { page, description: `Electron (${choice.executable})`, close: () => app.close() };
+}
