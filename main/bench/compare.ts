@@ -20,11 +20,12 @@ const program = new Command('bench:compare')
   .requiredOption('--steps <n>', 'env steps per run (the same for every algorithm)', (v) => Number(v))
   .requiredOption('--out <path>', 'writes <path>.md and <path>.svg')
   .option('--algos <ids>', 'comma-separated algorithm ids (default: all)')
-  .option('--seeds <k>', 'seeds 1..k', (v) => Number(v), 3)
+  .option('--seeds <k>', 'number of seeds', (v) => Number(v), 3)
+  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)');
 program.parse(process.argv);
-const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; evalEpisodes: number; runs?: string }>();
+const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; firstSeed: number; evalEpisodes: number; runs?: string }>();
 
 const algos = opts.algos ? opts.algos.split(',') : listAlgorithms().map((a) => a.id);
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-compare-'));
@@ -36,12 +37,12 @@ const fmt = (x: number) => x.toFixed(1);
 
 const rows: { algo: string; seeds: SeedResult[] }[] = [];
 for (const algo of algos) {
-  const seeds = benchLearn({ env: opts.env, algo, steps: opts.steps, seeds: opts.seeds, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) });
+  const seeds = benchLearn({ env: opts.env, algo, steps: opts.steps, seeds: opts.seeds, firstSeed: opts.firstSeed, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) });
   rows.push({ algo, seeds });
 }
 
 const table = [
-  `Each algorithm on ${opts.env}, ${opts.steps.toLocaleString('en')} env steps, seeds 1-${opts.seeds}; deterministic evaluation of the final policy over ${opts.evalEpisodes} episodes. `,
+  `Each algorithm on ${opts.env}, ${opts.steps.toLocaleString('en')} env steps, seeds ${opts.firstSeed}-${opts.firstSeed + opts.seeds - 1}; deterministic evaluation of the final policy over ${opts.evalEpisodes} episodes. `,
   `Eval: mean ± std over seeds of each seed's mean. A uniformly random policy scores ${fmt(random.mean)} ± ${fmt(random.std)}.`,
   '',
   '| algorithm | eval return | per seed | last training return | wall time per run (s) | env steps/s |',

@@ -12,6 +12,8 @@ export interface LearnBenchOptions {
   /** Env steps per run; the preset's (or 1M) when absent. */
   steps?: number;
   seeds: number;
+  /** Seeds run are firstSeed .. firstSeed + seeds - 1 (so more seeds can be added to a finished set). */
+  firstSeed?: number;
   /** Hyperparameters as `key=value`. */
   sets: readonly string[];
   evalEpisodes: number;
@@ -42,7 +44,8 @@ const lastJsonLine = (out: string) => JSON.parse(out.trim().split('\n').pop() as
 
 export function benchLearn(options: LearnBenchOptions): SeedResult[] {
   const results: SeedResult[] = [];
-  for (let seed = 1; seed <= options.seeds; seed++) {
+  const first = options.firstSeed ?? 1;
+  for (let seed = first; seed < first + options.seeds; seed++) {
     const args = ['train', '--env', options.env, '--algo', options.algo, '--seed', String(seed), '--runs', options.runsDir, '--json'];
     if (options.steps) args.push('--steps', String(options.steps));
     for (const s of options.sets) args.push('--set', s);

@@ -12,7 +12,8 @@ const program = new Command('bench:learn')
   .requiredOption('--env <id>')
   .option('--algo <id>', 'algorithm', 'ppo')
   .option('--steps <n>', 'env steps per run', (v) => Number(v))
-  .option('--seeds <k>', 'number of seeds (1..k)', (v) => Number(v), 3)
+  .option('--seeds <k>', 'number of seeds', (v) => Number(v), 3)
+  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
   .option('--set <key=value>', 'hyperparameter (repeatable)', (v: string, p: string[]) => [...p, v], [])
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
@@ -26,6 +27,7 @@ const seeds = benchLearn({
   algo: opts.algo,
   steps: opts.steps,
   seeds: opts.seeds,
+  firstSeed: opts.firstSeed,
   sets: opts.set,
   evalEpisodes: opts.evalEpisodes,
   runsDir,
