@@ -2,6 +2,7 @@
 // /usr/bin/chromium, or $CHROMIUM_PATH) against serve mode; Electron through Playwright's
 // _electron where its binary is installed. Playwright never downloads browsers here.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './main/video/chromium-flags.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -18,15 +19,7 @@ export default defineConfig({
     colorScheme: 'dark',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
+      args: [...CHROMIUM_FLAGS],
     },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

@@ -98,6 +98,11 @@ describe('bad input gets one clear message, a non-zero exit, and changes nothing
     ['eval of a missing run', ['eval', 'no-such-run'], /no-such-run/],
     ['negative steps', ['train', '--env', 'Pendulum-v1', '--steps', '-5'], /positive integer/],
     ['more workers than envs', ['train', '--env', 'Pendulum-v1', '--envs', '2', '--workers', '3'], /workers: 3 workers for 2 envs.*at most num_envs \(2\)/],
+    ['zero --video-every', ['train', '--env', 'Pendulum-v1', '--video-every', '0'], /--video-every.*expected a positive integer/],
+    ['unknown --video-schedule', ['train', '--env', 'Pendulum-v1', '--video-schedule', 'weekly'], /'weekly' is invalid\. Allowed choices are capped-cubic/],
+    ['two video schedules', ['train', '--env', 'Pendulum-v1', '--video-every', '2', '--video-schedule', 'capped-cubic'], /'--video-every <updates>' cannot be used with option '--video-schedule <kind>'/],
+    ['odd --video-size', ['train', '--env', 'Pendulum-v1', '--video-every', '2', '--video-size', '333x200'], /--video-size \(width\): must be even/],
+    ['--video-size without a schedule', ['train', '--env', 'Pendulum-v1', '--video-size', '640x360'], /--video-size is the size of scheduled videos: add --video-every N or --video-schedule capped-cubic/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

@@ -12,6 +12,7 @@ import { buildRunConfig } from '../config/build-run-config.ts';
 import { RunStore } from '../store/run-store.ts';
 import { parseSetFlag } from './presets.ts';
 import { runTraining } from './train-command.ts';
+import { videoScheduleFromFlags } from './video-schedule-flags.ts';
 import { runEvaluation } from './eval-command.ts';
 import { runRecord } from './record-command.ts';
 import { CAMERA_STYLES } from '../video/record-job.ts';
@@ -63,10 +64,14 @@ export function buildProgram(): Command {
     .option('--preset <file>', 'preset JSON file ({ "hparams": {...}, "totalSteps": N })')
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))
     .option('--checkpoint-every <updates>', 'updates between checkpoints', positiveInt, 10)
+    .addOption(new Option('--video-every <updates>', "record an evaluation video into the run's videos/ folder every N updates (at the next checkpoint)").argParser(positiveInt).conflicts('videoSchedule'))
+    .addOption(new Option('--video-schedule <kind>', "record videos of training episodes on Gymnasium's capped-cubic schedule (episodes 0, 1, 8, 27, ..., 1000, 2000, ...)").choices(['capped-cubic']))
+    .option('--video-size <WxH>', 'size of the scheduled videos (default 1280x720)')
     .addOption(runsOption())
     .option('--name <name>', 'run name')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .action(async (opts) => {
+      const videoSchedule = videoScheduleFromFlags(opts);
       const sets = Object.fromEntries((opts.set as string[]).map(parseSetFlag));
       const config = buildRunConfig({
         env: opts.env,
@@ -82,14 +87,14 @@ export function buildProgram(): Command {
       });
       const store = new RunStore(path.resolve(opts.runs));
       store.ensureWritable();
-      const run = store.createRun(config, { name: opts.name, versions: labVersions() });
+      const run = store.createRun(config, { name: opts.name, versions: labVersions(), videoSchedule });
       await runTraining(run, { json: Boolean(opts.json) });
     });
 
   program
     .command('resume')
     .argument('<run>', 'run id or folder')
-    .description('resume a run from its latest complete checkpoint')
+    .description('resume a run from its latest complete checkpoint (recording the videos its schedule asks for)')
     .option('--steps <n>', 'raise the training budget to this many env steps', positiveInt)
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')

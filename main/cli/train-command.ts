@@ -1,34 +1,53 @@
-/** `gaitlab train` / `gaitlab resume`: runs a Trainer in this process with a live progress bar. */
+/**
+ * `gaitlab train` / `gaitlab resume`: runs a Trainer in this process with a live progress bar, and
+ * records the videos the run's schedule asks for (see training-videos.ts).
+ */
+import { describeSchedule } from '../lab/video-schedule.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import { TrainingProgress } from './progress.ts';
+import { scheduleToFollow, TrainingVideos } from './training-videos.ts';
 
 export async function runTraining(run: RunHandle, options: { json: boolean }): Promise<void> {
+  const schedule = scheduleToFollow(run);
   let progress: TrainingProgress | null = null;
+  let videos: TrainingVideos | null = null;
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => {
-      if (message.type === 'metrics' && progress) {
-        const row = message.row;
-        progress.update({ step: row.step ?? 0, sps: row.sps ?? 0, returnMean: row.return_mean ?? null });
-      }
-    });
+    trainer = await Trainer.open(
+      run,
+      (message) => {
+        if (message.type === 'metrics' && progress) {
+          const row = message.row;
+          progress.update({ step: row.step ?? 0, sps: row.sps ?? 0, returnMean: row.return_mean ?? null });
+        }
+        if (message.type === 'checkpoint') videos?.checkpoint(message.step, message.update);
+      },
+      // Gymnasium's capped-cubic schedule films training episodes: the trainer stores them.
+      { recordEpisodes: schedule?.kind === 'capped-cubic' },
+    );
   } catch (error) {
     run.updateInfo({ status: 'failed', error: (error as Error).message });
     throw error;
   }
   const config = run.info.config;
   console.error(`run ${run.info.id} (${run.dir}) · ${config.algo} on ${config.env} · backend ${trainer.backendName}`);
+  if (schedule) {
+    videos = new TrainingVideos(run, schedule, trainer.counters.update);
+    console.error(`videos: ${describeSchedule(schedule)}, into ${run.videosDir}`);
+  }
   progress = new TrainingProgress(config.totalSteps, trainer.counters.step, config.env);
 
-  // First Ctrl-C: finish the current update, checkpoint, exit cleanly. Second: exit now (the last
-  // complete checkpoint stays valid because checkpoints are written atomically).
+  // First Ctrl-C: finish the current update, checkpoint, stop recording videos, exit cleanly.
+  // Second: exit now (the last complete checkpoint stays valid because checkpoints are written
+  // atomically, and a video appears whole or not at all).
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       console.error('\nstopping after this update (Ctrl-C again to quit now)…');
       trainer.command({ type: 'stop' });
+      videos?.close();
     } else {
       process.exit(130);
     }
@@ -36,18 +55,27 @@ export async function runTraining(run: RunHandle, options: { json: boolean }): P
   process.on('SIGINT', onSigint);
   let status;
   try {
-    status = await trainer.train();
-  } catch (error) {
-    run.updateInfo({ status: 'failed', error: (error as Error).message });
-    throw error;
+    try {
+      status = await trainer.train();
+    } catch (error) {
+      videos?.close();
+      run.updateInfo({ status: 'failed', error: (error as Error).message });
+      throw error;
+    } finally {
+      progress.stop();
+      trainer.dispose();
+    }
+    await videos?.finish((count) => console.error(`recording ${count} more scheduled video${count > 1 ? 's' : ''}…`));
   } finally {
     process.off('SIGINT', onSigint);
-    progress.stop();
-    trainer.dispose();
   }
+  for (const problem of videos?.problems ?? []) console.error(`gaitlab: ${problem}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const totals: Record<string, number> = run.info.summary ?? {};
-  const summary = { run: run.info.id, dir: run.dir, status, backend: trainer.backendName, peak_rss_mb: peakRssMb, ...totals };
+  const summary = { run: run.info.id, dir: run.dir, status, backend: trainer.backendName, peak_rss_mb: peakRssMb, ...totals, ...(videos && { videos: videos.written }) };
   if (options.json) console.log(JSON.stringify(summary));
-  else console.error(`${status}: ${totals.step} steps, return_mean ${totals.return_mean?.toFixed(1) ?? '-'}, ${totals.wall_s?.toFixed(1)} s → ${run.dir}`);
+  else {
+    console.error(`${status}: ${totals.step} steps, return_mean ${totals.return_mean?.toFixed(1) ?? '-'}, ${totals.wall_s?.toFixed(1)} s → ${run.dir}`);
+    if (videos) console.error(`${videos.written.length} video${videos.written.length === 1 ? '' : 's'} in ${run.videosDir}`);
+  }
 }

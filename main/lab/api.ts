@@ -100,7 +100,7 @@ export interface RunDetail {
   hparams: Hparams;
   /** The latest episode this Lab has seen for the run, if any. */
   trajectory: TrajectoryMessage | null;
-  /** Videos this Lab records of the run's checkpoints as they come, if set. */
+  /** The videos to record while the run trains (kept in run.json), if any. */
   videoSchedule: VideoSchedule | null;
 }
 
@@ -132,7 +132,7 @@ export interface LabCalls {
   /** Starts recording a video into the run's videos/ folder (one at a time); progress comes as 'video' events. */
   recordVideo(runId: string, request: RecordRequestInput): VideoJob;
   listVideos(runId: string): VideoFile[];
-  /** Records a video of every Nth checkpoint the run writes while it trains here; null stops it. */
+  /** Sets the videos to record while the run trains here (see video-schedule.ts), kept with the run; null: none. */
   setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
 }
 

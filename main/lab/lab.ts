@@ -31,7 +31,8 @@ import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-lau
 import { labVersions } from './versions.ts';
 import { forkRecorder, VideoJobs, type RecorderLauncher, type VideoFile, type VideoJob } from './video-jobs.ts';
 import { recordRequestSchema, type RecordRequestInput } from '../video/record-request.ts';
-import { VideoSchedules, videoScheduleSchema, type VideoScheduleInput } from './video-schedule.ts';
+import { ScheduledVideos } from './scheduled-videos.ts';
+import { videoScheduleSchema, type VideoScheduleInput } from './video-schedule.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -65,14 +66,15 @@ export class Lab implements LabCalls {
   private readonly listeners = new Set<(event: LabEvent) => void>();
   private catalogCache: Catalog | null = null;
   private readonly videos: VideoJobs;
-  private readonly videoSchedules = new VideoSchedules();
+  private readonly scheduledVideos: ScheduledVideos;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
     this.launcher = options.launcher;
     this.trajectoryIntervalMs = options.trajectoryIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-    this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }));
+    this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }), () => this.scheduledVideos.pump());
+    this.scheduledVideos = new ScheduledVideos(this.videos);
   }
 
   catalog(): Catalog {
@@ -96,7 +98,11 @@ export class Lab implements LabCalls {
   }
 
   forkRun(runId: string, request: ForkRequest): RunSummary {
-    return this.start(forkRun(this.store, this.store.openRun(runId), request));
+    const parent = this.store.openRun(runId);
+    const child = forkRun(this.store, parent, request);
+    // A fork carries on its parent's training, and so its videos.
+    if (parent.info.videoSchedule) child.updateInfo({ videoSchedule: parent.info.videoSchedule });
+    return this.start(child);
   }
 
   listRuns(): RunSummary[] {
@@ -116,7 +122,8 @@ export class Lab implements LabCalls {
       liveHparams: this.liveHparamsOf(run.info),
       hparams,
       trajectory: this.latestTrajectory.get(runId) ?? null,
-      videoSchedule: this.videoSchedules.get(runId),
+      // A live run's schedule is the one at work here; run.json gets it through the trainer, a moment later.
+      videoSchedule: this.active.has(runId) ? this.scheduledVideos.get(runId) : (run.info.videoSchedule ?? null),
     };
   }
 
@@ -127,6 +134,7 @@ export class Lab implements LabCalls {
   command(runId: string, command: TrainerCommand): void {
     const active = this.active.get(runId);
     if (!active) throw new Error(`run ${runId} is not training in this lab`);
+    if (command.type === 'set-video-schedule') return this.setVideoSchedule(runId, command.schedule);
     if (command.type === 'set-hparams') this.checkLiveChange(runId, command.values);
     active.process.send(command);
   }
@@ -139,9 +147,16 @@ export class Lab implements LabCalls {
     return this.videos.list(this.store.openRun(runId));
   }
 
-  setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void {
-    this.store.openRun(runId); // a clear error for a run that is not there
-    this.videoSchedules.set(runId, schedule && videoScheduleSchema.parse(schedule));
+  setVideoSchedule(runId: string, input: VideoScheduleInput | null): void {
+    const run = this.store.openRun(runId);
+    const schedule = input && videoScheduleSchema.parse(input);
+    const active = this.active.get(runId);
+    if (active) {
+      active.process.send({ type: 'set-video-schedule', schedule });
+      this.scheduledVideos.set(run, schedule, lastUpdate(run));
+    } else {
+      run.updateInfo({ videoSchedule: schedule ?? undefined }); // no trainer writes the run now
+    }
   }
 
   subscribe(listener: (event: LabEvent) => void): () => void {
@@ -151,6 +166,7 @@ export class Lab implements LabCalls {
 
   /** Asks every trainer to stop (each checkpoints first); kills those still running after the timeout. */
   async close(): Promise<void> {
+    this.scheduledVideos.stopAll(); // before the recording stops: no queued one may start then
     this.videos.close();
     const exits = [...this.active.values()].map(async (active) => {
       active.process.send({ type: 'stop' });
@@ -174,6 +190,7 @@ export class Lab implements LabCalls {
       exited: new Promise((resolve) => (exited = resolve)),
     };
     this.active.set(runId, active);
+    if (run.info.videoSchedule) this.scheduledVideos.set(run, run.info.videoSchedule, lastUpdate(run));
     trainer.onMessage((raw) => this.onTrainerMessage(runId, active, raw));
     trainer.onExit((exit) => {
       this.onTrainerExit(run, active, exit);
@@ -199,7 +216,7 @@ export class Lab implements LabCalls {
       return;
     }
     if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
-    if (message.type === 'checkpoint') this.recordScheduledVideo(runId, message.step);
+    if (message.type === 'checkpoint') this.scheduledVideos.checkpoint(runId, message.step, message.update);
     this.emitTrainer(runId, message);
     if (message.type === 'status') this.emitRunChanged(runId);
   }
@@ -208,6 +225,7 @@ export class Lab implements LabCalls {
     const runId = run.info.id;
     this.active.delete(runId);
     active.trajectories.flush();
+    this.scheduledVideos.ended(runId);
     if (!active.ended) {
       const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
       const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
@@ -226,16 +244,6 @@ export class Lab implements LabCalls {
     } catch (problem) {
       console.warn(`gaitlab: cannot mark run ${runId} failed (${error}): ${(problem as Error).message}`);
       return 0;
-    }
-  }
-
-  private recordScheduledVideo(runId: string, step: number): void {
-    const request = this.videoSchedules.due(runId, step);
-    if (!request) return;
-    try {
-      this.videos.start(this.store.openRun(runId), recordRequestSchema.parse(request));
-    } catch (error) {
-      console.warn(`gaitlab: no scheduled video of ${runId} at step ${step}: ${(error as Error).message}`);
     }
   }
 
@@ -287,4 +295,9 @@ export class Lab implements LabCalls {
       }
     }
   }
+}
+
+/** The update a run's trainer is at: that of its last metrics row. */
+function lastUpdate(run: RunHandle): number {
+  return run.readMetrics().at(-1)?.update ?? 0;
 }

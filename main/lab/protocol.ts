@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { hparamValueSchema } from '../config/run-config.ts';
+import { videoScheduleSchema } from './video-schedule.ts';
 
 export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -17,6 +18,8 @@ export const trainerCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('checkpoint') }),
   z.object({ type: z.literal('evaluate') }),
+  // The trainer is the run's one writer while it trains: the Lab's schedule reaches run.json through it.
+  z.object({ type: z.literal('set-video-schedule'), schedule: videoScheduleSchema.nullable() }),
 ]);
 export type TrainerCommand = z.infer<typeof trainerCommandSchema>;
 
@@ -43,7 +46,7 @@ export type TrainerMessage =
   | { type: 'metrics'; row: Record<string, number | null> }
   | { type: 'event'; event: { type: string; step: number; wallSeconds: number; [key: string]: unknown } }
   | { type: 'trajectory'; trajectory: TrajectoryMessage }
-  | { type: 'checkpoint'; step: number };
+  | { type: 'checkpoint'; step: number; update: number };
 
 // Added by the Lab/UI side: the schema the Lab validates every trainer message with (the
 // TypeScript type above stays the source of truth; `satisfies` keeps the two in step).
@@ -65,5 +68,5 @@ export const trainerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('metrics'), row: z.record(z.string(), z.number().nullable()) }),
   z.object({ type: z.literal('event'), event: z.looseObject({ type: z.string(), step: z.number(), wallSeconds: z.number() }) }),
   z.object({ type: z.literal('trajectory'), trajectory: trajectorySchema }),
-  z.object({ type: z.literal('checkpoint'), step: z.number() }),
+  z.object({ type: z.literal('checkpoint'), step: z.number(), update: z.number().int().min(0) }),
 ]) satisfies z.ZodType<TrainerMessage>;

@@ -69,7 +69,13 @@ export class VideoJobs {
   constructor(
     private readonly launcher: RecorderLauncher,
     private readonly emit: (job: VideoJob) => void,
+    /** After a recording's process is gone: the next may start (see scheduled-videos.ts). */
+    private readonly onIdle: () => void = () => {},
   ) {}
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
 
   start(run: RunHandle, request: RecordRequest): VideoJob {
     if (this.current) throw new Error(`a video of run ${this.current.job.runId} is being recorded; one at a time`);
@@ -88,10 +94,12 @@ export class VideoJobs {
     });
     recorder.onExit((exit) => {
       if (this.current === current) this.current = null;
-      if (job.status !== 'running') return;
-      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-      Object.assign(job, { status: 'failed', message: `the recorder ${how}: ${exit.stderrTail.trim().split('\n').slice(-3).join('\n')}` });
-      this.emit({ ...job });
+      if (job.status === 'running') {
+        const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+        Object.assign(job, { status: 'failed', message: `the recorder ${how}: ${exit.stderrTail.trim().split('\n').slice(-3).join('\n')}` });
+        this.emit({ ...job });
+      }
+      this.onIdle();
     });
     this.emit({ ...job });
     return { ...job };

@@ -1,41 +1,28 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../store/test-temp-dir.ts';
-import type { RecordRequest } from '../video/record-request.ts';
-import { Lab } from './lab.ts';
-import { fakeLauncher } from './test-fake-trainer.ts';
-import type { RecorderProcess } from './video-jobs.ts';
+import { updatesDue, videoScheduleSchema } from './video-schedule.ts';
 
-const tempDir = useTempDir();
+describe('video schedules', () => {
+  it('are every N updates or capped-cubic, with the video settings defaulted', () => {
+    expect(videoScheduleSchema.parse({ kind: 'updates', every: 25 })).toEqual({
+      kind: 'updates',
+      every: 25,
+      settings: { seed: 10_000, width: 1280, height: 720, fps: null, camera: 'follow', container: 'mp4' },
+    });
+    expect(videoScheduleSchema.parse({ kind: 'capped-cubic', settings: { width: 640, height: 360 } }).settings).toMatchObject({ width: 640, height: 360 });
+    for (const bad of [{ kind: 'updates', every: 0 }, { kind: 'updates' }, { kind: 'capped-cubic', every: 5 }, { kind: 'weekly' }, { kind: 'updates', every: 2, settings: { width: 333 } }]) {
+      expect(videoScheduleSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
 
-describe('Lab: videos while training', () => {
-  it('records every Nth checkpoint with the settings given, skipping those that come while one records', () => {
-    const trainers = fakeLauncher();
-    const recordings: { request: RecordRequest; exit: () => void }[] = [];
-    const recorderLauncher = (_runDir: string, request: RecordRequest): RecorderProcess => {
-      let onExit = () => {};
-      recordings.push({ request, exit: () => onExit() });
-      return { onMessage: () => {}, onExit: (listener) => (onExit = () => listener({ code: 1, signal: null, stderrTail: '' })), kill: () => {} };
-    };
-    const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: trainers.launcher, recorderLauncher });
-    const run = lab.createRun({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 8192, hparams: {} });
-    lab.setVideoSchedule(run.id, { everyCheckpoints: 2, settings: { width: 640, height: 360, camera: 'side' } });
-    expect(lab.getRun(run.id).videoSchedule).toMatchObject({ everyCheckpoints: 2, settings: { width: 640, camera: 'side', container: 'mp4' } });
-
-    const trainer = trainers.started[0];
-    trainer.emit({ type: 'checkpoint', step: 1024 }); // due: recorded
-    trainer.emit({ type: 'checkpoint', step: 2048 });
-    trainer.emit({ type: 'checkpoint', step: 3072 }); // due, but the first is still recording: skipped
-    recordings[0].exit();
-    trainer.emit({ type: 'checkpoint', step: 4096 });
-    trainer.emit({ type: 'checkpoint', step: 5120 }); // due
-    expect(recordings.map((r) => r.request.checkpoint)).toEqual([1024, 5120]);
-    expect(recordings[0].request).toMatchObject({ width: 640, height: 360, camera: 'side', episodes: 1, montage: false });
-
-    lab.setVideoSchedule(run.id, null);
-    recordings[1].exit();
-    trainer.emit({ type: 'checkpoint', step: 6144 });
-    expect(recordings).toHaveLength(2);
-    expect(lab.getRun(run.id).videoSchedule).toBeNull();
+  it('every N updates: the first checkpoint at or past each multiple of N', () => {
+    // Checkpoints every 10 updates, a video every 25: at 30, 50, 80, 100.
+    const checkpoints = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const due = checkpoints.filter((update, i) => updatesDue(25, checkpoints[i - 1] ?? 0, update));
+    expect(due).toEqual([30, 50, 80, 100]);
+    // Fewer updates between videos than between checkpoints: every checkpoint.
+    expect(checkpoints.filter((update, i) => updatesDue(4, checkpoints[i - 1] ?? 0, update))).toEqual(checkpoints);
+    // Counted from where the schedule began: none is due for updates it spent unscheduled.
+    expect(updatesDue(25, 57, 60)).toBe(false);
+    expect(updatesDue(25, 57, 75)).toBe(true);
   });
 });

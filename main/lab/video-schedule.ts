@@ -1,37 +1,33 @@
 /**
- * Videos recorded while a run trains: every Nth checkpoint the Lab sees, one evaluation episode
- * of that checkpoint (Isaac Lab's `--video_interval`, Gymnasium's RecordVideo trigger, counted in
- * checkpoints). Set per run for this Lab's session. A checkpoint that comes while another video
- * is being recorded is skipped: recordings queue on no one's cores.
+ * A run's video schedule: which videos to record into its videos/ folder while it trains.
+ * - `updates`: an evaluation episode of the policy every `every` updates (Isaac Lab's
+ *   `--video_interval`, counted in updates). Videos are played from checkpoints, so each is of the
+ *   first checkpoint written at or after a multiple of `every` updates (checkpoints come every
+ *   `checkpointEveryUpdates`; an `every` below that records each checkpoint).
+ * - `capped-cubic`: Gymnasium's RecordVideo default, the training episodes 0, 1, 8, 27, ..., 729,
+ *   1000, 2000, ... of env 0, which the trainer stores in trajectories/ on that schedule
+ *   (episode-recorder.ts): each becomes a video.
+ * Stored in run.json, so it holds when the run is opened again or resumed.
  */
 import { z } from 'zod';
 import { videoSettingsSchema } from '../video/record-request.ts';
 
-export const videoScheduleSchema = z
-  .object({
-    everyCheckpoints: z.number().int().min(1).max(1000),
-    settings: videoSettingsSchema,
-  })
-  .strict();
+const settings = videoSettingsSchema.prefault({});
+
+export const videoScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('updates'), every: z.number().int().min(1).max(1_000_000).describe('updates between videos'), settings }).strict(),
+  z.object({ kind: z.literal('capped-cubic'), settings }).strict(),
+]);
 export type VideoSchedule = z.infer<typeof videoScheduleSchema>;
 export type VideoScheduleInput = z.input<typeof videoScheduleSchema>;
 
-export class VideoSchedules {
-  private readonly schedules = new Map<string, { schedule: VideoSchedule; seen: number }>();
+/** Whether the checkpoint at `update` is the first at or past a multiple of `every` since the one at `previous`. */
+export function updatesDue(every: number, previous: number, update: number): boolean {
+  return Math.floor(update / every) > Math.floor(previous / every);
+}
 
-  set(runId: string, schedule: VideoSchedule | null): void {
-    if (schedule) this.schedules.set(runId, { schedule, seen: 0 });
-    else this.schedules.delete(runId);
-  }
-
-  get(runId: string): VideoSchedule | null {
-    return this.schedules.get(runId)?.schedule ?? null;
-  }
-
-  /** A checkpoint of the run was written: what to record of it, if it is due. */
-  due(runId: string, step: number): (VideoSchedule['settings'] & { checkpoint: number }) | null {
-    const entry = this.schedules.get(runId);
-    if (!entry || entry.seen++ % entry.schedule.everyCheckpoints !== 0) return null;
-    return { ...entry.schedule.settings, checkpoint: step };
-  }
+/** The schedule in words, for messages. */
+export function describeSchedule(schedule: VideoSchedule): string {
+  if (schedule.kind === 'capped-cubic') return "a video of each training episode on Gymnasium's capped-cubic schedule";
+  return schedule.every === 1 ? 'a video every update' : `a video every ${schedule.every} updates`;
 }

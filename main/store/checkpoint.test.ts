@@ -126,14 +126,15 @@ describe('checkpoints', () => {
     expect(() => loadCheckpoint(tempDir(), 7)).toThrow(`no checkpoint at step 7 in ${tempDir()}; complete ones: 100`);
   });
 
-  it('keeps the latest `keep` checkpoints, always including the one just written', () => {
-    for (const step of [1, 2, 3, 4]) writeCheckpoint(tempDir(), step, awkwardCheckpoint(), 2);
-    expect(listCheckpoints(tempDir())).toEqual([3, 4]);
+  it('keeps the latest `keep` checkpoints, always including the one just written, and the milestones', () => {
+    // Milestones (checkpoint-retention.ts): 1000, then the first at or past 1024, 2048 and 4096.
+    for (const step of [1000, 1500, 2000, 3000, 4000, 5000]) writeCheckpoint(tempDir(), step, awkwardCheckpoint(), 2);
+    expect(listCheckpoints(tempDir())).toEqual([1000, 1500, 3000, 4000, 5000]);
     // A run resumed from an earlier checkpoint writes a lower step than those on disk.
-    writeCheckpoint(tempDir(), 2, awkwardCheckpoint(), 2);
-    expect(listCheckpoints(tempDir())).toEqual([2, 4]);
+    writeCheckpoint(tempDir(), 3500, awkwardCheckpoint(), 2);
+    expect(listCheckpoints(tempDir())).toEqual([1000, 1500, 3000, 3500, 5000]);
     writeCheckpoint(tempDir(), 0, awkwardCheckpoint(), 1);
-    expect(fs.readdirSync(tempDir())).toEqual(['0']);
+    expect(fs.readdirSync(tempDir()).sort()).toEqual(['0', '1000', '1500', '3000', '5000']);
   });
 
   it('replaces a checkpoint written again at the same step', () => {

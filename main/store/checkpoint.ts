@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { fsyncDir, TEMP_PREFIX, writeFileDurable } from './atomic-write.ts';
+import { checkpointsToDiscard } from './checkpoint-retention.ts';
 import { parseJson, readJsonFile } from './json-file.ts';
 import { describeFsError } from './fs-errors.ts';
 
@@ -57,7 +58,10 @@ const manifestSchema = z
   .strict();
 type Manifest = z.infer<typeof manifestSchema>;
 
-/** Writes `checkpoints/<step>/` atomically, then keeps only the `keep` latest (always including this one). */
+/**
+ * Writes `checkpoints/<step>/` atomically, then deletes older ones but the `keep` latest (this one
+ * always among them) and the milestones (see checkpoint-retention.ts).
+ */
 export function writeCheckpoint(dir: string, step: number, checkpoint: Checkpoint, keep: number): void {
   if (!Number.isSafeInteger(step) || step < 0) throw new Error(`checkpoint step must be a non-negative integer, got ${step}`);
   assertLittleEndianHost();
@@ -90,8 +94,7 @@ export function writeCheckpoint(dir: string, step: number, checkpoint: Checkpoin
   fs.renameSync(temp, stepDir(dir, step));
   fsyncDir(dir);
 
-  const older = listCheckpoints(dir).filter((s) => s !== step);
-  for (const s of older.slice(0, Math.max(0, older.length - (keep - 1)))) discard(dir, s);
+  for (const s of checkpointsToDiscard(listCheckpoints(dir), step, keep)) discard(dir, s);
 }
 
 /** Steps of the complete checkpoints, ascending. Incomplete or damaged ones are left out; loading one says why. */

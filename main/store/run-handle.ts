@@ -83,7 +83,7 @@ export class RunHandle {
     return this.events.read();
   }
 
-  /** Atomic; keeps the latest checkpoints (RunStore's `keepCheckpoints`), always including this one. */
+  /** Atomic; keeps the latest checkpoints (RunStore's `keepCheckpoints`, this one among them) and the milestones. */
   writeCheckpoint(step: number, checkpoint: Checkpoint): void {
     writeCheckpoint(this.checkpointsDir, step, checkpoint, this.keepCheckpoints);
   }

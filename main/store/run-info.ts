@@ -1,11 +1,12 @@
 /**
- * run.json: what a run is (config, versions, parent) and where it stands (status, summary).
+ * run.json: what a run is (config, versions, parent, video schedule) and where it stands (status, summary).
  * Rewritten atomically on every change; validated whenever it is read back.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { runConfigSchema } from '../config/run-config.ts';
 import { RUN_STATUSES } from '../lab/protocol.ts';
+import { videoScheduleSchema } from '../lab/video-schedule.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { readJsonFile } from './json-file.ts';
 
@@ -25,6 +26,8 @@ export const runInfoSchema = z
     error: z.string().optional(),
     /** Latest headline numbers (step, return_mean, wall_s...), for run lists without reading metrics. */
     summary: z.record(z.string(), z.number()).optional(),
+    /** Videos to record while the run trains (see video-schedule.ts). */
+    videoSchedule: videoScheduleSchema.optional(),
   })
   .strict();
 

@@ -199,15 +199,16 @@ describe('RunHandle', () => {
     expect(run.info.summary).toBeUndefined();
   });
 
-  it('writes, lists and loads checkpoints, keeping the number the store was given', () => {
+  it('writes, lists and loads checkpoints, keeping the number the store was given besides the milestones', () => {
     const store = new RunStore(runsDir(), { keepCheckpoints: 2 });
     const run = store.createRun(config(), { versions });
-    for (const step of [2048, 4096, 6144]) run.writeCheckpoint(step, { state: { step }, arrays: { w: new Float64Array([step, 0.1]) } });
+    for (const step of [2048, 4096, 6144, 8192, 10240, 12288]) run.writeCheckpoint(step, { state: { step }, arrays: { w: new Float64Array([step, 0.1]) } });
     const reopened = store.openRun(run.info.id);
-    expect(reopened.listCheckpoints()).toEqual([4096, 6144]);
+    // The latest two, and the milestones: the first, and the first at or past 4096 and 8192 steps.
+    expect(reopened.listCheckpoints()).toEqual([2048, 4096, 8192, 10240, 12288]);
     const latest = reopened.loadCheckpoint();
-    expect(latest.state).toEqual({ step: 6144 });
-    expect([...latest.arrays.w]).toEqual([6144, 0.1]);
+    expect(latest.state).toEqual({ step: 12288 });
+    expect([...latest.arrays.w]).toEqual([12288, 0.1]);
     expect(reopened.loadCheckpoint(4096).state).toEqual({ step: 4096 });
   });
 

@@ -18,7 +18,7 @@ export type { Checkpoint, LoadedCheckpoint } from './checkpoint.ts';
 export type { SavedTrajectory, TrajectoryInfo } from './trajectory-file.ts';
 
 export interface RunStoreOptions {
-  /** Checkpoints kept per run: the latest ones by step (default 5). */
+  /** Checkpoints kept per run: the latest ones by step (default 5), besides milestones (see checkpoint-retention.ts). */
   keepCheckpoints?: number;
 }
 
@@ -27,6 +27,7 @@ export interface CreateRunOptions {
   versions: RunInfo['versions'];
   /** For a fork: the run and checkpoint step it starts from. */
   parent?: RunInfo['parent'];
+  videoSchedule?: RunInfo['videoSchedule'];
 }
 
 /** A folder in the runs folder whose run.json cannot be used, and why. */
@@ -70,6 +71,7 @@ export class RunStore {
         updatedAt: now.toISOString(),
         versions: options.versions,
         parent: options.parent,
+        videoSchedule: options.videoSchedule,
       });
       fs.renameSync(temp, dir);
       fsyncDir(this.root);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../store/run-store.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
+import { videoScheduleSchema } from '../lab/video-schedule.ts';
 import { Trainer } from './trainer.ts';
 
 const dirs: string[] = [];
@@ -77,6 +78,43 @@ describe('Trainer', () => {
     expect(() => trainer.command({ type: 'set-hparams', values: { num_envs: 4 } })).toThrow(/cannot change num_envs while training/);
     expect(() => trainer.command({ type: 'set-hparams', values: { learning_rate: -1 } })).toThrow(/learning_rate/);
     trainer.dispose();
+  });
+
+  it('keeps a video schedule sent while it trains in run.json, and reports each checkpoint with its update', async () => {
+    const s = store();
+    const run = s.createRun(config('Pendulum-v1', 1024), { versions });
+    const checkpoints: unknown[] = [];
+    const schedule = videoScheduleSchema.parse({ kind: 'updates', every: 3 });
+    const trainer = await Trainer.open(run, (m) => {
+      if (m.type === 'checkpoint') checkpoints.push(m);
+      if (m.type === 'metrics' && m.row.update === 1) trainer.command({ type: 'set-video-schedule', schedule });
+    });
+    await trainer.train();
+    trainer.dispose();
+    expect(checkpoints).toEqual([{ type: 'checkpoint', step: 512, update: 2 }, { type: 'checkpoint', step: 1024, update: 4 }]);
+    expect(s.openRun(run.info.id).info).toMatchObject({ status: 'finished', videoSchedule: schedule });
+    trainer.command({ type: 'set-video-schedule', schedule: null });
+    expect(s.openRun(run.info.id).info.videoSchedule).toBeUndefined();
+  });
+
+  it('trains the same with its episodes recorded for videos as without', async () => {
+    const s = store();
+    const trained = [];
+    for (const recordEpisodes of [false, true]) {
+      const run = s.createRun(config('Pendulum-v1', 1024), { versions });
+      const trainer = await Trainer.open(run, () => {}, { recordEpisodes });
+      await trainer.train();
+      trainer.dispose();
+      trained.push(run);
+    }
+    const [plain, recorded] = trained;
+    expect(recorded.listTrajectories().length).toBeGreaterThan(0);
+    expect(plain.listTrajectories()).toEqual([]);
+    expect(comparable(recorded.readMetrics())).toEqual(comparable(plain.readMetrics()));
+    expect(recorded.listCheckpoints()).toEqual(plain.listCheckpoints());
+    const [a, b] = trained.map((run) => run.loadCheckpoint().arrays);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const name of Object.keys(a)) expect(Array.from(b[name]), name).toEqual(Array.from(a[name]));
   });
 
   it('trains a discrete-action task', async () => {

@@ -98,6 +98,10 @@ export class Trainer {
       case 'evaluate':
         this.evaluationRequested = true;
         break;
+      case 'set-video-schedule':
+        // Only kept with the run here; the Lab records the videos.
+        this.run.updateInfo({ videoSchedule: command.schedule ?? undefined });
+        break;
     }
   }
 
@@ -193,7 +197,7 @@ export class Trainer {
   checkpoint(): void {
     saveCheckpoint(this.run, this.checkpointParts());
     this.checkpointRequested = false;
-    this.emit({ type: 'checkpoint', step: this.counters.step });
+    this.emit({ type: 'checkpoint', step: this.counters.step, update: this.counters.update });
   }
 
   private restore(step: number): void {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Page } from 'playwright-core';
 import { findElectron } from '../cli/start-command.ts';
+import { CHROMIUM_FLAGS } from './chromium-flags.ts';
 
 export type BrowserChoice = { kind: 'chromium' | 'electron'; executable: string };
 
@@ -25,20 +26,6 @@ const CHROMIUM_PATHS = [
   '/usr/bin/google-chrome-stable',
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-];
-
-/**
- * Software GL (SwiftShader) on every machine: the same pixels with or without a GPU, and no GPU
- * process that a headless server lacks. The rest keeps a headless run quiet and offline.
- */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
 ];
 
 const ELECTRON_MAIN = fileURLToPath(new URL('./electron-record.mjs', import.meta.url));
@@ -67,7 +54,7 @@ export function findBrowser(
 
 export async function launchBrowser(choice: BrowserChoice): Promise<RecordBrowser> {
   if (choice.kind === 'chromium') {
-    const browser = await chromium.launch({ executablePath: choice.executable, args: CHROMIUM_FLAGS });
+    const browser = await chromium.launch({ executablePath: choice.executable, args: [...CHROMIUM_FLAGS] });
     const page = await browser.newPage();
     return { page, description: `Chromium (${choice.executable})`, close: () => browser.close() };
   }

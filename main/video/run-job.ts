@@ -3,6 +3,7 @@
  * weights and normalizer statistics; or a stored episode; or a montage in which several
  * checkpoints, early to late, each play the episode that starts from the same seed.
  */
+import { milestoneSteps } from '../store/checkpoint-retention.ts';
 import type { RunHandle, SavedTrajectory } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import type { RecordClip, RecordJob } from './record-job.ts';
@@ -40,7 +41,7 @@ async function evaluationClips(run: RunHandle, request: RecordRequest): Promise<
   if (request.montage) {
     if (checkpoints.length < 2) throw new Error(`a montage compares checkpoints, and run ${run.info.id} has one (step ${checkpoints[0]})`);
     const clips: RecordClip[] = [];
-    for (const step of spread(checkpoints, MONTAGE_CELLS)) {
+    for (const step of montageCheckpoints(checkpoints)) {
       const [trajectory] = await evaluate(run, step, 1, request.seed);
       clips.push(clip(trajectory, 'checkpoint'));
     }
@@ -59,6 +60,17 @@ async function evaluate(run: RunHandle, checkpoint: number | undefined, episodes
   } finally {
     trainer.dispose();
   }
+}
+
+/**
+ * The checkpoints a montage shows: all of them when they fit, else the milestones (kept on a
+ * power-of-two schedule of steps, see checkpoint-retention.ts) and the latest, evenly picked: early
+ * learning, which changes fast, gets as many cells as late.
+ */
+export function montageCheckpoints(checkpoints: number[]): number[] {
+  if (checkpoints.length <= MONTAGE_CELLS) return checkpoints;
+  const milestones = milestoneSteps(checkpoints);
+  return spread(checkpoints.filter((step, i) => milestones.has(step) || i === checkpoints.length - 1), MONTAGE_CELLS);
 }
 
 /** At most `count` items, evenly spread from the first to the last. */
