@@ -9,6 +9,12 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { startServer, type LabServer } from '../main/serve/server.ts';
 import type { MetricsRow, RunEvent } from '../main/lab/api.ts';
 
+/** A renderer long task as PerformanceObserver saw it (start on the page's performance.now() clock). */
+export interface LongTask {
+  start: number;
+  ms: number;
+}
+
 export interface ServedLab {
   server: LabServer;
   runsDir: string;
@@ -27,11 +33,11 @@ export const test = base.extend<{ app: Page }, { lab: ServedLab }>({
     { scope: 'worker' },
   ],
   app: async ({ page, lab }, use) => {
-    // Long tasks are collected from the first script on (see responsiveness.spec.ts).
+    // Long tasks are collected from the first script on (see performance.spec.ts).
     await page.addInitScript(() => {
-      const tasks: number[] = [];
-      (window as unknown as { longTasks: number[] }).longTasks = tasks;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+      const tasks: LongTask[] = [];
+      (window as unknown as { longTasks: LongTask[] }).longTasks = tasks;
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(lab.server.url);
     await expect(page.getByTestId('new-run')).toBeVisible();

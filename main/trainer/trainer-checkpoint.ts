@@ -5,6 +5,7 @@
  * recent-episode window. Enough to resume training and to evaluate exactly as trained.
  */
 import type { Rng } from '../../sim/index.ts';
+import type { LoadedCheckpoint } from '../store/checkpoint.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import type { EpisodeWindow } from './episode-window.ts';
 import type { TrainingLoop } from './training-loop.ts';
@@ -73,4 +74,21 @@ export function restoreCheckpoint(
   if (stack.rewardNorm && saved.rewardNorm) stack.rewardNorm.setStats(saved.rewardNorm as never);
   stack.env.loadState(saved.envs);
   return { counters: saved.counters, hparams: saved.hparams, episodes: saved.episodes };
+}
+
+/**
+ * Checkpoint `step` of `run` with the hyperparameters it was saved with: a fork starts from these
+ * (with some changed) and writes the checkpoint back with them (writeCheckpointWithHparams).
+ */
+export function loadCheckpointHparams(run: RunHandle, step: number): { checkpoint: LoadedCheckpoint; hparams: Record<string, unknown> } {
+  const checkpoint = run.loadCheckpoint(step);
+  const hparams = (checkpoint.state as Partial<TrainerState> | null)?.hparams;
+  if (typeof hparams !== 'object' || hparams === null) throw new Error(`checkpoint ${step} of run ${run.info.id} holds no hyperparameters`);
+  return { checkpoint, hparams };
+}
+
+/** Writes `checkpoint` as `run`'s checkpoint at `step` with `hparams` instead of its own: a trainer resuming from it trains with them. */
+export function writeCheckpointWithHparams(run: RunHandle, step: number, checkpoint: LoadedCheckpoint, hparams: Record<string, unknown>): void {
+  const state: TrainerState = { ...(checkpoint.state as TrainerState), hparams };
+  run.writeCheckpoint(step, { state, arrays: checkpoint.arrays });
 }

@@ -81,7 +81,8 @@ export class LineChart {
           label: s.label,
           stroke: s.faint ? `${s.color}55` : s.color,
           width: s.faint ? 1 : 1.75,
-          points: { show: false },
+          // Lines only, but a lone value (the first episode's return, say) has no line: it gets a dot.
+          points: { show: s.faint ? false : (u: uPlot, index: number) => hasNoLine(u.data[index]), size: 6, fill: s.color },
           spanGaps: true,
           show: true,
           value: (_u: uPlot, v: number | null) => formatNumber(v, 4),
@@ -116,4 +117,11 @@ export class LineChart {
     }
     ctx.restore();
   }
+}
+
+/** Fewer than two values: nothing to draw a line between (gaps are spanned). */
+function hasNoLine(values: ArrayLike<number | null | undefined>): boolean {
+  let count = 0;
+  for (let i = 0; i < values.length && count < 2; i++) if (values[i] != null) count++;
+  return count < 2;
 }

@@ -61,4 +61,14 @@ describe('Playback', () => {
     expect(playback.frameIndex).toBe(6);
     expect(playback.returnSoFar).toBe(6);
   });
+
+  it('never runs backwards: a clock that steps back leaves the frame where it was', () => {
+    const playback = new Playback();
+    playback.offer(episode(1));
+    expect(playback.advance(-0.016)).toBe(false);
+    expect(playback.frameIndex).toBe(0);
+    playback.advance(0.25);
+    playback.advance(-0.3);
+    expect(playback.frameIndex).toBe(2);
+  });
 });

@@ -41,11 +41,15 @@ export class Playback {
     return true;
   }
 
-  /** Moves the clock; true when the frame (or the episode) on screen changed. */
+  /**
+   * Moves the clock by `realSeconds` of real time; true when the frame (or the episode) on screen
+   * changed. Never backwards: the first animation frame's timestamp can precede the clock reading
+   * taken at mount, and a negative time would pose the robot from before its first frame (NaN).
+   */
   advance(realSeconds: number): boolean {
     if (!this.current || !this.playing) return false;
     const before = this.frameIndex;
-    this.timeSeconds += realSeconds * this.speed;
+    this.timeSeconds += Math.max(0, realSeconds) * this.speed;
     const end = (this.frameCount - 1) * this.current.dtSeconds;
     if (this.timeSeconds > end + HOLD_SECONDS * this.speed) {
       if (this.queued) this.start(this.queued);
