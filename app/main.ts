@@ -5,22 +5,24 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { Lab } from '../main/lab/lab.ts';
 import { dispatchCall } from '../main/lab/dispatch.ts';
 import { IPC_CALL, IPC_EVENT } from './ipc-channels.ts';
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './renderer-protocol.ts';
+import { APP_ORIGIN, APP_SCHEME, serveRenderer } from './renderer-protocol.ts';
 import { utilityTrainer } from './utility-launcher.ts';
+import { serveVideos, VIDEO_SCHEME, videoUrl } from './video-protocol.ts';
 
 // Paths from the repository root, two folders up from this bundle (out/main/index.js).
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RENDERER_DIR = path.join(ROOT, 'renderer', 'dist');
 const PRELOAD = path.join(ROOT, 'out', 'preload', 'index.cjs');
 
-registerAppScheme();
+// Electron takes its custom schemes in one call, before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME, VIDEO_SCHEME]);
 
 const runsDir = process.env.GAITLAB_RUNS ?? path.join(app.getPath('documents'), 'GaitLab', 'runs');
-const lab = new Lab({ runsDir, launcher: utilityTrainer });
+const lab = new Lab({ runsDir, launcher: utilityTrainer, videoHost: { url: videoUrl, reveal: (file) => shell.showItemInFolder(file) } });
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -85,6 +87,7 @@ app.on('window-all-closed', () => {
 void app.whenReady().then(() => {
   lockDown();
   serveRenderer(RENDERER_DIR);
+  serveVideos(protocol, lab);
   wireLab();
   createWindow();
   app.on('activate', () => {

@@ -4,16 +4,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { net, protocol } from 'electron';
+import { net, protocol, type CustomScheme } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../main/serve/static-files.ts';
 
 export const APP_ORIGIN = 'gaitlab://app';
 
-/** Must run before the app is ready. */
-export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: 'gaitlab', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
-}
+/** Registered with the app's other scheme before the app is ready (main.ts). */
+export const APP_SCHEME: CustomScheme = { scheme: 'gaitlab', privileges: { standard: true, secure: true, supportFetchAPI: true } };
 
 export function serveRenderer(rendererDir: string): void {
   protocol.handle('gaitlab', async (request) => {

@@ -16,6 +16,12 @@ export const runIdSchema = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a run id');
 
+/** A file name in a run's videos/ folder (never a path); the Lab serves only names listVideos gives. */
+const videoNameSchema = z
+  .string()
+  .max(255)
+  .regex(/^[^/\\.][^/\\]*$/, 'not a file name');
+
 const idSchema = z.string().min(1).max(200);
 
 const newRunRequestSchema = z
@@ -50,5 +56,7 @@ export const labArgSchemas = {
   forkRun: z.tuple([runIdSchema, forkRequestSchema]),
   recordVideo: z.tuple([runIdSchema, recordRequestSchema]),
   listVideos: z.tuple([runIdSchema]),
+  videoLocation: z.tuple([runIdSchema, videoNameSchema]),
+  revealVideo: z.tuple([runIdSchema, videoNameSchema]),
   setVideoSchedule: z.tuple([runIdSchema, videoScheduleSchema.nullable()]),
 } satisfies Record<LabMethod, z.ZodTuple>;

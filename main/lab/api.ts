@@ -114,6 +114,16 @@ export interface ForkRequest {
   name?: string;
 }
 
+/** Where the UI finds one of a run's videos (the address depends on the host: see VideoHost in lab.ts). */
+export interface VideoLocation {
+  /** An address the page can stream the file from, seeking included (Range requests). */
+  url: string;
+  /** The file's absolute path: what the UI shows to copy where it cannot reveal the file. */
+  path: string;
+  /** revealVideo can show the file in the system's file manager (the app can; a browser tab cannot). */
+  revealable: boolean;
+}
+
 /** Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's progress. */
 export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary } | { type: 'video'; job: VideoJob };
 
@@ -132,6 +142,10 @@ export interface LabCalls {
   /** Starts recording a video into the run's videos/ folder (one at a time); progress comes as 'video' events. */
   recordVideo(runId: string, request: RecordRequestInput): VideoJob;
   listVideos(runId: string): VideoFile[];
+  /** Where to play one of the run's videos (a name listVideos gives). */
+  videoLocation(runId: string, name: string): VideoLocation;
+  /** Shows one of the run's videos in the system's file manager; only where `revealable`. */
+  revealVideo(runId: string, name: string): void;
   /** Sets the videos to record while the run trains here (see video-schedule.ts), kept with the run; null: none. */
   setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
 }
@@ -150,6 +164,8 @@ export const LAB_METHODS = [
   'forkRun',
   'recordVideo',
   'listVideos',
+  'videoLocation',
+  'revealVideo',
   'setVideoSchedule',
 ] as const satisfies readonly LabMethod[];
 

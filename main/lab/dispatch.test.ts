@@ -45,6 +45,11 @@ describe('dispatchCall', () => {
       ['createRun', [{ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 1, hparams: {}, extra: true }]],
       ['forkRun', ['run-1', { step: -1, hparams: {} }]],
       ['listRuns', 'not an array'],
+      ['videoLocation', ['run-1', '../run.json']],
+      ['videoLocation', ['run-1', '..']],
+      ['revealVideo', ['run-1', 'sub/a.mp4']],
+      ['revealVideo', ['run-1', 'C:\\a.mp4']],
+      ['revealVideo', ['../x', 'a.mp4']],
     ];
     for (const [method, args] of cases) {
       const result = await dispatchCall(lab, method, args);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '../store/test-temp-dir.ts';
 import type { LabEvent, NewRunRequest } from './api.ts';
-import { Lab } from './lab.ts';
+import { Lab, type LabOptions } from './lab.ts';
 import type { TrajectoryMessage } from './protocol.ts';
 import { fakeLauncher } from './test-fake-trainer.ts';
 
@@ -17,7 +17,7 @@ const request = (overrides: Partial<NewRunRequest> = {}): NewRunRequest => ({
   ...overrides,
 });
 
-function setup(options: { trajectoryIntervalMs?: number; stopTimeoutMs?: number } = {}) {
+function setup(options: Pick<LabOptions, 'trajectoryIntervalMs' | 'stopTimeoutMs' | 'videoHost'> = {}) {
   const fake = fakeLauncher();
   const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: fake.launcher, ...options });
   const events: LabEvent[] = [];
@@ -275,5 +275,34 @@ describe('Lab.scene', () => {
     const hopper = await lab.scene('Hopper-v0');
     expect(hopper.bodies.length).toBeGreaterThan(3);
     expect(hopper.bodies.some((b) => b.name === 'torso')).toBe(true);
+  });
+});
+
+describe("Lab: a run's videos in the UI", () => {
+  function withVideo(videoHost?: LabOptions['videoHost']) {
+    const { lab } = setup({ videoHost });
+    const run = lab.createRun(request());
+    const file = path.join(lab.store.root, run.id, 'videos', 'a.mp4');
+    fs.writeFileSync(file, 'video');
+    return { lab, runId: run.id, file };
+  }
+
+  it("gives the host's address and the path of a listed video, and reveals it where the host can", () => {
+    const reveal = vi.fn();
+    const { lab, runId, file } = withVideo({ url: (id, name) => `gaitlab-video://lab/${id}/${name}`, reveal });
+    expect(lab.videoLocation(runId, 'a.mp4')).toEqual({ url: `gaitlab-video://lab/${runId}/a.mp4`, path: file, revealable: true });
+    lab.revealVideo(runId, 'a.mp4');
+    expect(reveal).toHaveBeenCalledWith(file);
+    expect(() => lab.videoLocation(runId, 'b.mp4')).toThrow(/has no video "b.mp4"/);
+    expect(() => lab.revealVideo(runId, 'b.mp4')).toThrow(/has no video/);
+    expect(reveal).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a browser cannot reveal a file, and a Lab without a host serves no videos', () => {
+    const served = withVideo({ url: (id, name) => `/runs/${id}/videos/${name}` });
+    expect(served.lab.videoLocation(served.runId, 'a.mp4').revealable).toBe(false);
+    expect(() => served.lab.revealVideo(served.runId, 'a.mp4')).toThrow(/copy the video's path/);
+    const bare = withVideo();
+    expect(() => bare.lab.videoLocation(bare.runId, 'a.mp4')).toThrow(/serves no videos/);
   });
 });

@@ -20,6 +20,7 @@ import type {
   RunValidation,
   Scene,
   TrajectoryMessage,
+  VideoLocation,
 } from './api.ts';
 import { buildCatalog } from './catalog.ts';
 import { forkRun } from './fork.ts';
@@ -43,6 +44,18 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** How video recordings start (default: Node child processes). */
   recorderLauncher?: RecorderLauncher;
+  /** How the UI reaches the runs' videos; without it videoLocation and revealVideo refuse. */
+  videoHost?: VideoHost;
+}
+
+/**
+ * What the UI's host (serve mode, Electron) knows of its runs' videos and the Lab does not: the
+ * address its page streams a video from, and whether it can show a file in the file manager.
+ */
+export interface VideoHost {
+  url(runId: string, name: string): string;
+  /** Absent where the UI is a browser tab, which cannot open the file manager. */
+  reveal?(file: string): void;
 }
 
 interface ActiveRun {
@@ -67,6 +80,7 @@ export class Lab implements LabCalls {
   private catalogCache: Catalog | null = null;
   private readonly videos: VideoJobs;
   private readonly scheduledVideos: ScheduledVideos;
+  private readonly videoHost: VideoHost | undefined;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
@@ -75,6 +89,7 @@ export class Lab implements LabCalls {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }), () => this.scheduledVideos.pump());
     this.scheduledVideos = new ScheduledVideos(this.videos);
+    this.videoHost = options.videoHost;
   }
 
   catalog(): Catalog {
@@ -145,6 +160,24 @@ export class Lab implements LabCalls {
 
   listVideos(runId: string): VideoFile[] {
     return this.videos.list(this.store.openRun(runId));
+  }
+
+  videoLocation(runId: string, name: string): VideoLocation {
+    if (!this.videoHost) throw new Error('this GaitLab serves no videos to a UI');
+    return { url: this.videoHost.url(runId, name), path: this.videoFile(runId, name), revealable: this.videoHost.reveal !== undefined };
+  }
+
+  revealVideo(runId: string, name: string): void {
+    if (!this.videoHost?.reveal) throw new Error('a browser cannot open the file manager: copy the video\'s path instead');
+    this.videoHost.reveal(this.videoFile(runId, name));
+  }
+
+  /**
+   * The file of one of the run's videos, for the hosts' video routes. `runId` must have passed the
+   * LabApi's run id schema (openRun also takes paths); `name` must be one listVideos gives.
+   */
+  videoFile(runId: string, name: string): string {
+    return this.videos.file(this.store.openRun(runId), name);
   }
 
   setVideoSchedule(runId: string, input: VideoScheduleInput | null): void {

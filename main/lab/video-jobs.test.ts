@@ -67,4 +67,12 @@ describe('VideoJobs', () => {
     fs.writeFileSync(path.join(run.videosDir, '.tmp-b.webm-1234'), 'x');
     expect(jobs.list(run)).toEqual([{ name: 'a.mp4', bytes: 2, modifiedAt: expect.any(String) }]);
   });
+
+  it('gives the path of a listed video only', () => {
+    const { run, jobs } = setup();
+    fs.writeFileSync(path.join(run.videosDir, 'a.mp4'), 'xx');
+    fs.writeFileSync(path.join(run.videosDir, 'notes.txt'), 'x');
+    expect(jobs.file(run, 'a.mp4')).toBe(path.join(run.videosDir, 'a.mp4'));
+    for (const name of ['b.mp4', 'notes.txt', '../run.json', '.']) expect(() => jobs.file(run, name), name).toThrow(/has no video/);
+  });
 });

@@ -33,6 +33,9 @@ export interface VideoFile {
   modifiedAt: string;
 }
 
+/** The containers the recorder writes, with their media types: what a run's videos/ folder lists and the UI's hosts serve. */
+export const VIDEO_MEDIA_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.webm': 'video/webm' };
+
 export interface RecorderProcess {
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (exit: TrainerExit) => void): void;
@@ -115,12 +118,18 @@ export class VideoJobs {
       throw error;
     }
     return names
-      .filter((name) => !name.startsWith(TEMP_PREFIX) && /\.(mp4|webm)$/.test(name))
+      .filter((name) => !name.startsWith(TEMP_PREFIX) && Object.hasOwn(VIDEO_MEDIA_TYPES, path.extname(name)))
       .map((name) => {
         const stat = fs.statSync(path.join(run.videosDir, name));
         return { name, bytes: stat.size, modifiedAt: stat.mtime.toISOString() };
       })
       .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+  }
+
+  /** The path of one of the run's videos: only a name `list` gives, so never a file outside videos/. */
+  file(run: RunHandle, name: string): string {
+    if (!this.list(run).some((video) => video.name === name)) throw new Error(`run ${run.info.id} has no video ${JSON.stringify(name)}`);
+    return path.join(run.videosDir, name);
   }
 
   /** Stops a recording under way; its unfinished file never becomes a video. */

@@ -1,6 +1,7 @@
 /**
  * Serve mode (`gaitlab serve`, and `npm start` without Electron): the built renderer and the LabApi
- * over a WebSocket, on 127.0.0.1 only, behind a random per-start token (see access.ts).
+ * over a WebSocket, and the runs' videos, on 127.0.0.1 only, behind a random per-start token (see
+ * access.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import type { TrainerLauncher } from '../lab/trainer-launcher.ts';
 import { Access } from './access.ts';
 import { attachLabSocket } from './lab-socket.ts';
 import { sendText, serveStatic } from './static-files.ts';
+import { VIDEO_ROUTE, videoPath } from './video-reply.ts';
+import { serveVideo } from './video-route.ts';
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
@@ -43,7 +46,9 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error(`the UI is not built (no ${path.join(rendererDir, 'index.html')}): run \`npm run build:renderer\``);
   }
-  const lab = new Lab({ runsDir: options.runsDir, launcher: options.launcher ?? forkTrainer });
+  // The page streams a video from this server, by the cookie set with the page (video-route.ts); a
+  // browser tab cannot open the file manager, so there is no reveal.
+  const lab = new Lab({ runsDir: options.runsDir, launcher: options.launcher ?? forkTrainer, videoHost: { url: videoPath } });
   const http = createServer();
   const port = await listen(http, options.port);
   const access = new Access(port);
@@ -53,6 +58,7 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
     if (!access.allowsRequest(request)) {
       return sendText(response, 403, 'GaitLab: this address needs its token. Open the address `gaitlab serve` printed.');
     }
+    if (new URL(request.url ?? '/', 'http://x').pathname.startsWith(VIDEO_ROUTE)) return serveVideo(lab, request, response);
     serveStatic(rendererDir, request, response, { 'Set-Cookie': access.cookie() });
   });
   http.on('upgrade', (request, socket, head) => {

@@ -20,6 +20,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
+  // The runs' videos: this server's route in serve mode, the gaitlab-video: protocol in the app.
+  "media-src 'self' gaitlab-video:",
   "style-src 'self' 'unsafe-inline'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
