@@ -15,7 +15,8 @@ export interface CurveChartOptions {
   height?: number;
 }
 
-const COLOURS = ['#2f6fde', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#e67700', '#0b7285', '#5f3dc4', '#495057', '#a61e4d', '#364fc7'];
+/** Tableau 10 plus black: neighbours stay distinguishable with up to 11 groups (one per algorithm). */
+const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#222222'];
 const MARGIN = { left: 70, right: 170, top: 36, bottom: 46 };
 
 /** Round numbers for axis ticks: about `count` of them spanning [lo, hi]. */
