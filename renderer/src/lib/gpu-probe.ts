@@ -1,8 +1,16 @@
 /**
  * Whether WebGL runs on a software rasterizer (SwiftShader, llvmpipe): there every pixel costs CPU
- * that training needs, so the viewer draws fewer and cheaper frames.
+ * that training needs, so the viewer draws cheaper frames and the page paints less often. Probed
+ * once (a probe is a WebGL context of its own).
  */
+let software: boolean | undefined;
+
 export function isSoftwareGl(): boolean {
+  software ??= probe();
+  return software;
+}
+
+function probe(): boolean {
   const canvas = document.createElement('canvas');
   const gl = canvas.getContext('webgl2');
   if (!gl) return true;

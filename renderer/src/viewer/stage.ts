@@ -1,16 +1,17 @@
 /**
  * The live viewer's stage: the shared World (world.ts) drawn on the page's canvas, with an orbit
  * camera (z up) that follows the torso. It draws only when something changed (a new frame, the
- * camera, the size or the theme), so a paused viewer costs nothing while training runs.
+ * camera, the size or the theme), so a paused viewer costs nothing while training runs. How often
+ * it is asked to draw is the caller's (paint frames, ../lib/paint-frames.ts).
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Scene } from '../../../sim/core/scene.ts';
-import { isSoftwareGl } from './gpu-probe.ts';
+import { isSoftwareGl } from '../lib/gpu-probe.ts';
 import { themePalette } from './palette.ts';
 import { World, type View } from './world.ts';
 
-/** Share of the way the camera closes on its target each drawn frame. */
+/** Share of the way the camera closes on its target in each 60th of a second. */
 const FOLLOW_RATE = 0.12;
 
 export class Stage {
@@ -22,14 +23,9 @@ export class Stage {
   private view: View | null = null;
   private dirty = true;
 
-  /**
-   * A software rasterizer (no GPU) draws with the CPU that training needs: there the viewer draws
-   * at most 8 frames a second, without antialiasing and with a small shadow map. Playback stays
-   * real time; frames are skipped.
-   */
+  /** A software rasterizer (no GPU) draws with the CPU that training needs: no antialiasing, a small shadow map. */
   private readonly software = isSoftwareGl();
-  private readonly frameIntervalMs = this.software ? 1000 / 8 : 0;
-  private lastDrawMs = -Infinity;
+  private lastRenderMs: number | null = null;
 
   constructor(canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: !this.software, powerPreference: 'high-performance' });
@@ -76,14 +72,16 @@ export class Stage {
     this.dirty = true;
   }
 
-  /** Draws if anything changed (and the frame budget allows); true when it drew. */
+  /** Draws if anything changed; true when it drew. */
   render(now: number): boolean {
     this.controls.update();
-    // Slides target and camera together toward the robot along the ground, keeping the user's orbit.
-    if (this.view && this.world.slide(this.camera, this.view, FOLLOW_RATE)) this.dirty = true;
-    if (!this.dirty || now - this.lastDrawMs < this.frameIntervalMs) return false;
+    // Slides target and camera together toward the robot along the ground, keeping the user's
+    // orbit: as far in a second at any frame rate (paint frames are fewer with software GL).
+    const sixtieths = this.lastRenderMs === null ? 1 : Math.min(60, ((now - this.lastRenderMs) * 60) / 1000);
+    this.lastRenderMs = now;
+    if (this.view && this.world.slide(this.camera, this.view, 1 - (1 - FOLLOW_RATE) ** sixtieths)) this.dirty = true;
+    if (!this.dirty) return false;
     this.dirty = false;
-    this.lastDrawMs = now;
     this.renderer.render(this.world.scene, this.camera);
     return true;
   }
