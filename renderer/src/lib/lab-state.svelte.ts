@@ -19,6 +19,7 @@ import type {
   VideoSchedule,
 } from '../../../main/lab/api.ts';
 import { connectLab, type ConnectionState } from './lab-client.ts';
+import { paintLater } from './paint-frames.ts';
 
 const RUN_LIST_REFRESH_MS = 5000;
 
@@ -102,10 +103,11 @@ export class LabState {
       this.wasOpen = true;
       void this.refresh();
     });
-    this.api.subscribe((event) => this.onEvent(event));
+    // What the Lab streams (rows, episodes, statuses) changes the page in paint frames, with the viewer.
+    this.api.subscribe((event) => paintLater(() => this.onEvent(event)));
     // Runs that other processes (say `gaitlab train`) add to the folder show up too.
     setInterval(() => {
-      if (this.connection === 'open') this.api.listRuns().then((runs) => (this.runs = runs), () => {});
+      if (this.connection === 'open') this.api.listRuns().then((runs) => paintLater(() => (this.runs = runs)), () => {});
     }, RUN_LIST_REFRESH_MS);
   }
 
