@@ -41,19 +41,24 @@ function finiteDifferenceGrads(spec: MlpSpec, params: Float32Array, input: Float
   return grads;
 }
 
+/** A random net with nonzero biases (so their gradients and the ReLU kinks are exercised away from
+ * zero), a batch of 1-6 inputs and an output gradient, drawn from `uniform` in that order. */
+function randomCase(uniform: () => number, activation: 'tanh' | 'relu') {
+  const spec = randomMlpSpec(uniform, 10, activation);
+  const params = orthogonalInit(spec, uniform);
+  for (const layer of denseLayers(spec)) params.set(randomArray(layer.outSize, uniform, 0.5), layer.biasOffset);
+  const batch = 1 + Math.floor(uniform() * 6);
+  const input = randomArray(batch * spec.inputSize, uniform, 2);
+  const dOutput = randomArray(batch * spec.outputSize, uniform);
+  return { spec, params, batch, input, dOutput, net: new FusedMlp(spec, params) };
+}
+
 describe('FusedMlp', () => {
   for (const activation of ['tanh', 'relu'] as const) {
     it(`${activation}: forward matches a float64 reference and backward matches finite differences`, () => {
       const uniform = seededUniform(activation === 'tanh' ? 1 : 2);
       for (let trial = 0; trial < 6; trial++) {
-        const spec = randomMlpSpec(uniform, 10, activation);
-        const params = orthogonalInit(spec, uniform);
-        // Nonzero biases, so their gradients and the ReLU kinks are exercised away from zero.
-        for (const layer of denseLayers(spec)) params.set(randomArray(layer.outSize, uniform, 0.5), layer.biasOffset);
-        const batch = 1 + Math.floor(uniform() * 6);
-        const input = randomArray(batch * spec.inputSize, uniform, 2);
-        const dOutput = randomArray(batch * spec.outputSize, uniform);
-        const net = new FusedMlp(spec, params);
+        const { spec, params, batch, input, dOutput, net } = randomCase(uniform, activation);
 
         const output = net.forward(input, batch);
         expect(output.length).toBe(batch * spec.outputSize);
@@ -92,13 +97,7 @@ describe('FusedMlp', () => {
     it(`${activation}: inputGradient matches finite differences w.r.t. the input and leaves grads alone`, () => {
       const uniform = seededUniform(activation === 'tanh' ? 14 : 15);
       for (let trial = 0; trial < 6; trial++) {
-        const spec = randomMlpSpec(uniform, 10, activation);
-        const params = orthogonalInit(spec, uniform);
-        for (const layer of denseLayers(spec)) params.set(randomArray(layer.outSize, uniform, 0.5), layer.biasOffset);
-        const batch = 1 + Math.floor(uniform() * 6);
-        const input = randomArray(batch * spec.inputSize, uniform, 2);
-        const dOutput = randomArray(batch * spec.outputSize, uniform);
-        const net = new FusedMlp(spec, params);
+        const { spec, params, batch, input, dOutput, net } = randomCase(uniform, activation);
         net.forward(input, batch);
         const dInput = new Float32Array(batch * spec.inputSize);
         net.inputGradient(dOutput, dInput);
