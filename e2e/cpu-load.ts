@@ -13,37 +13,69 @@ export interface CpuLoad {
   cores: number;
 }
 
-/** CPU time in clock ticks: the machine's, its idle part, and that of the watched process tree. */
-interface Sample {
+/** How often the watched tree is sampled: a process that ends between samples loses at most this much of its time. */
+const SAMPLE_MS = 250;
+
+/** The machine's CPU time in clock ticks, and its idle part. */
+interface MachineTicks {
   total: number;
   idle: number;
-  tree: number;
 }
 
-/** Starts watching the machine and the process tree under `root`; `stop()` reports (null off Linux). */
+/**
+ * Starts watching the machine and the process tree under `root`; `stop()` reports (null off Linux).
+ * Each process's own CPU time is followed from the first sample that finds it in the tree to the
+ * last that finds it alive, so one that ends within the window (a recording's browser, say) still
+ * counts as the tree's, even if it was orphaned to init before it ended.
+ */
 export function watchCpu(root: number): { stop(): CpuLoad | null } {
-  const start = sample(root);
+  const start = machineTicks();
+  if (!start) return { stop: () => null };
+  /** Per process ever seen in the tree: its ticks when first and last seen. */
+  const seen = new Map<number, { first: number; last: number }>();
+  const sampleTree = (initial: boolean): void => {
+    const processes = processTicks();
+    const inTree = (pid: number): boolean => {
+      for (let at = pid; at > 1; at = processes.get(at)?.parent ?? 0) if (at === root || seen.has(at)) return true;
+      return false;
+    };
+    for (const [pid, { ticks }] of processes) {
+      const known = seen.get(pid);
+      if (known) known.last = ticks;
+      else if (inTree(pid)) {
+        // Born within the window: all its time is the window's.
+        seen.set(pid, { first: initial ? ticks : 0, last: ticks });
+      }
+    }
+  };
+  sampleTree(true);
+  const timer = setInterval(() => sampleTree(false), SAMPLE_MS);
   return {
     stop() {
-      const end = sample(root);
-      if (!start || !end) return null;
+      clearInterval(timer);
+      sampleTree(false);
+      const end = machineTicks()!;
       const cores = os.cpus().length;
       // Every core ticks once per tick of the clock, busy or idle: the elapsed time in ticks.
       const elapsed = (end.total - start.total) / cores;
       const busy = end.total - start.total - (end.idle - start.idle);
-      const outside = Math.max(0, busy - (end.tree - start.tree));
+      let tree = 0;
+      for (const { first, last } of seen.values()) tree += last - first;
+      const outside = Math.max(0, busy - tree);
       return { outsideCores: elapsed > 0 ? outside / elapsed : 0, cores };
     },
   };
 }
 
-function sample(root: number): Sample | null {
+function machineTicks(): MachineTicks | null {
   if (!fs.existsSync('/proc/stat')) return null;
   // cpu user nice system idle iowait irq softirq steal (guest time is inside user); steal is other VMs' use.
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = cpu.reduce((sum, ticks) => sum + ticks, 0);
-  const idle = cpu[3] + cpu[4];
+  return { total: cpu.reduce((sum, ticks) => sum + ticks, 0), idle: cpu[3] + cpu[4] };
+}
 
+/** Every process's parent and own CPU time (user + system, all its threads; not its reaped children's, which are counted as themselves). */
+function processTicks(): Map<number, { parent: number; ticks: number }> {
   const processes = new Map<number, { parent: number; ticks: number }>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -53,17 +85,9 @@ function sample(root: number): Sample | null {
     } catch {
       continue; // it exited meanwhile
     }
-    // After the command name (which may hold spaces and parentheses): state, ppid, ..., utime, stime,
-    // cutime, cstime. Children's times count once they are reaped, so a process of the tree that
-    // ends within the window still counts for it.
+    // After the command name (which may hold spaces and parentheses): state, ppid, ..., utime, stime.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    processes.set(Number(entry), { parent: Number(fields[1]), ticks: fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0) });
+    processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
   }
-  const inTree = (pid: number): boolean => {
-    for (let at = pid; at > 1; at = processes.get(at)?.parent ?? 0) if (at === root) return true;
-    return false;
-  };
-  let tree = 0;
-  for (const [pid, { ticks }] of processes) if (inTree(pid)) tree += ticks;
-  return { total, idle, tree };
+  return processes;
 }
