@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { processTable, type ProcessEntry } from '../main/lab/process-table.ts';
 
 export interface CpuLoad {
   /** Cores' worth of CPU that processes outside the watched tree kept busy, on average. */
@@ -34,7 +35,7 @@ export function watchCpu(root: number): { stop(): CpuLoad | null } {
   /** Per process ever seen in the tree: its ticks when first and last seen. */
   const seen = new Map<number, { first: number; last: number }>();
   const sampleTree = (initial: boolean): void => {
-    const processes = processTicks();
+    const processes = processTable() ?? new Map<number, ProcessEntry>();
     const inTree = (pid: number): boolean => {
       for (let at = pid; at > 1; at = processes.get(at)?.parent ?? 0) if (at === root || seen.has(at)) return true;
       return false;
@@ -72,22 +73,4 @@ function machineTicks(): MachineTicks | null {
   // cpu user nice system idle iowait irq softirq steal (guest time is inside user); steal is other VMs' use.
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
   return { total: cpu.reduce((sum, ticks) => sum + ticks, 0), idle: cpu[3] + cpu[4] };
-}
-
-/** Every process's parent and own CPU time (user + system, all its threads; not its reaped children's, which are counted as themselves). */
-function processTicks(): Map<number, { parent: number; ticks: number }> {
-  const processes = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // it exited meanwhile
-    }
-    // After the command name (which may hold spaces and parentheses): state, ppid, ..., utime, stime.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-  }
-  return processes;
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Page } from 'playwright-core';
 import { findElectron } from '../cli/start-command.ts';
 import { CHROMIUM_FLAGS } from './chromium-flags.ts';
+import { holdDescendantsPriority } from './browser-priority.ts';
 
 export type BrowserChoice = { kind: 'chromium' | 'electron'; executable: string };
 
@@ -55,11 +56,27 @@ export function findBrowser(
 export async function launchBrowser(choice: BrowserChoice): Promise<RecordBrowser> {
   if (choice.kind === 'chromium') {
     const browser = await chromium.launch({ executablePath: choice.executable, args: [...CHROMIUM_FLAGS] });
+    const release = holdDescendantsPriority();
     const page = await browser.newPage();
-    return { page, description: `Chromium (${choice.executable})`, close: () => browser.close() };
+    return {
+      page,
+      description: `Chromium (${choice.executable})`,
+      close: () => {
+        release();
+        return browser.close();
+      },
+    };
   }
   // Not run on the machines this was written on (no Electron binary there); see electron-record.mjs.
   const app = await _electron.launch({ executablePath: choice.executable, args: [ELECTRON_MAIN] });
+  const release = holdDescendantsPriority();
   const page = await app.firstWindow();
-  return { page, description: `Electron (${choice.executable})`, close: () => app.close() };
+  return {
+    page,
+    description: `Electron (${choice.executable})`,
+    close: () => {
+      release();
+      return app.close();
+    },
+  };
 }
