@@ -194,7 +194,7 @@ test('the UI stays responsive while a run trains at full speed, and training kee
 });
 
 test('the UI stays responsive while a run trains and its video schedule records', async ({ app: page, lab, browser }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(240_000);
   const runId = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '10000000' });
   // Gymnasium's capped-cubic schedule records training episodes 0 and 1 at once: 200 frames each at 720p.
   await page.getByTestId('record-schedule-plan').selectOption('capped-cubic');
@@ -215,9 +215,15 @@ test('the UI stays responsive while a run trains and its video schedule records'
   expect(videos.length > 0 || recordedAfter > recordedBefore, 'the recording advances').toBe(true);
   expect(runMetrics(lab, runId).at(-1)!.step!, 'the run trains').toBeGreaterThan(stepBefore);
   // Nothing of this test outlives it in the Lab its worker's tests share: with the schedule off
-  // the queued video is dropped, and the one under way ends.
+  // the queued video is dropped, and the one under way is cancelled, its unfinished file removed.
   await page.getByTestId('record-schedule').uncheck();
   await page.getByTestId('stop-run').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
-  await expect(progress).toBeHidden({ timeout: 180_000 });
+  if (await progress.isVisible()) {
+    await page.getByTestId('record-cancel').click();
+    await expect(page.getByTestId('record-panel')).toContainText('recording cancelled');
+    await expect(progress).toBeHidden();
+    const left = fs.existsSync(videosDir) ? fs.readdirSync(videosDir).filter((name) => name.startsWith('.')) : [];
+    expect(left, 'unfinished files left in videos/').toEqual([]);
+  }
 });

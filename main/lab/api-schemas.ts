@@ -55,6 +55,7 @@ export const labArgSchemas = {
   command: z.tuple([runIdSchema, trainerCommandSchema]),
   forkRun: z.tuple([runIdSchema, forkRequestSchema]),
   recordVideo: z.tuple([runIdSchema, recordRequestSchema]),
+  cancelVideo: z.tuple([runIdSchema]),
   listVideos: z.tuple([runIdSchema]),
   videoLocation: z.tuple([runIdSchema, videoNameSchema]),
   revealVideo: z.tuple([runIdSchema, videoNameSchema]),

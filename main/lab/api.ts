@@ -141,6 +141,8 @@ export interface LabCalls {
   forkRun(runId: string, request: ForkRequest): RunSummary;
   /** Starts recording a video into the run's videos/ folder (one at a time); progress comes as 'video' events. */
   recordVideo(runId: string, request: RecordRequestInput): VideoJob;
+  /** Cancels the run's recording under way (its unfinished file is removed); its job ends 'cancelled'. */
+  cancelVideo(runId: string): void;
   listVideos(runId: string): VideoFile[];
   /** Where to play one of the run's videos (a name listVideos gives). */
   videoLocation(runId: string, name: string): VideoLocation;
@@ -163,6 +165,7 @@ export const LAB_METHODS = [
   'command',
   'forkRun',
   'recordVideo',
+  'cancelVideo',
   'listVideos',
   'videoLocation',
   'revealVideo',

@@ -158,6 +158,10 @@ export class Lab implements LabCalls {
     return this.videos.start(this.store.openRun(runId), recordRequestSchema.parse(request));
   }
 
+  cancelVideo(runId: string): void {
+    this.videos.cancel(runId);
+  }
+
   listVideos(runId: string): VideoFile[] {
     return this.videos.list(this.store.openRun(runId));
   }

@@ -61,6 +61,21 @@ describe('VideoJobs', () => {
     expect(events.filter((e) => e.status === 'failed').map((e) => e.message)).toEqual(['no browser to render the video in', 'the recorder was killed (SIGKILL): out of memory']);
   });
 
+  it('cancels the recording under way: its process is stopped and its job ends cancelled', () => {
+    const { run, recorders, events, jobs } = setup();
+    expect(() => jobs.cancel(run.info.id)).toThrow(`no video of run ${run.info.id} is being recorded`);
+    jobs.start(run, request);
+    let killed = 0;
+    recorders[0].kill = () => killed++;
+    expect(() => jobs.cancel('another-run')).toThrow('no video of run another-run is being recorded');
+    jobs.cancel(run.info.id);
+    expect(killed).toBe(1);
+    expect(jobs.busy).toBe(true); // until its process is gone
+    recorders[0].exit({ code: null, signal: 'SIGTERM', stderrTail: '' });
+    expect(events.at(-1)).toMatchObject({ status: 'cancelled', message: undefined });
+    expect(jobs.busy).toBe(false);
+  });
+
   it("lists the run's videos, never a recording's temp file", () => {
     const { run, jobs } = setup();
     fs.writeFileSync(path.join(run.videosDir, 'a.mp4'), 'xx');

@@ -17,7 +17,7 @@ import { tailOf, tsxExecArgv, yieldToUi, type TrainerExit } from './trainer-laun
 export interface VideoJob {
   id: string;
   runId: string;
-  status: 'running' | 'done' | 'failed';
+  status: 'running' | 'done' | 'failed' | 'cancelled';
   /** Frames encoded so far, of `total` (0 until the episodes are played). */
   done: number;
   total: number;
@@ -66,7 +66,7 @@ const recorderMessageSchema = z.discriminatedUnion('type', [
 ]) satisfies z.ZodType<Pick<RecorderMessage, 'type'>>;
 
 export class VideoJobs {
-  private current: { job: VideoJob; process: RecorderProcess } | null = null;
+  private current: { job: VideoJob; process: RecorderProcess; cancelled: boolean } | null = null;
   private nextId = 1;
 
   constructor(
@@ -84,7 +84,7 @@ export class VideoJobs {
     if (this.current) throw new Error(`a video of run ${this.current.job.runId} is being recorded; one at a time`);
     const job: VideoJob = { id: `video-${this.nextId++}`, runId: run.info.id, status: 'running', done: 0, total: 0 };
     const recorder = this.launcher(run.dir, request);
-    const current = { job, process: recorder };
+    const current = { job, process: recorder, cancelled: false };
     this.current = current;
     recorder.onMessage((raw) => {
       const parsed = recorderMessageSchema.safeParse(raw);
@@ -99,7 +99,8 @@ export class VideoJobs {
       if (this.current === current) this.current = null;
       if (job.status === 'running') {
         const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-        Object.assign(job, { status: 'failed', message: `the recorder ${how}: ${exit.stderrTail.trim().split('\n').slice(-3).join('\n')}` });
+        if (current.cancelled) Object.assign(job, { status: 'cancelled', message: undefined });
+        else Object.assign(job, { status: 'failed', message: `the recorder ${how}: ${exit.stderrTail.trim().split('\n').slice(-3).join('\n')}` });
         this.emit({ ...job });
       }
       this.onIdle();
@@ -130,6 +131,13 @@ export class VideoJobs {
   file(run: RunHandle, name: string): string {
     if (!this.list(run).some((video) => video.name === name)) throw new Error(`run ${run.info.id} has no video ${JSON.stringify(name)}`);
     return path.join(run.videosDir, name);
+  }
+
+  /** Cancels the run's recording under way; its unfinished file is removed, and the next queued video may start. */
+  cancel(runId: string): void {
+    if (this.current?.job.runId !== runId) throw new Error(`no video of run ${runId} is being recorded`);
+    this.current.cancelled = true;
+    this.current.process.kill();
   }
 
   /** Stops a recording under way; its unfinished file never becomes a video. */
