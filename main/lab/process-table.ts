@@ -32,7 +32,11 @@ export function processTable(): Map<number, ProcessEntry> | null {
 /** The processes under `root` in `table` (its children, theirs, ...). */
 export function descendants(table: Map<number, ProcessEntry>, root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const [pid, { parent }] of table) children.set(parent, [...(children.get(parent) ?? []), pid]);
+  for (const [pid, { parent }] of table) {
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(pid);
+    else children.set(parent, [pid]);
+  }
   const found: number[] = [];
   for (const queue = [...(children.get(root) ?? [])]; queue.length > 0; ) {
     const pid = queue.pop()!;

@@ -53,30 +53,27 @@ export function findBrowser(
   );
 }
 
+/** Launches the chosen browser, held at this process's CPU priority until it is closed (browser-priority.ts). */
 export async function launchBrowser(choice: BrowserChoice): Promise<RecordBrowser> {
+  const launched = await launch(choice);
+  const release = holdDescendantsPriority();
+  return {
+    ...launched,
+    close: () => {
+      release();
+      return launched.close();
+    },
+  };
+}
+
+async function launch(choice: BrowserChoice): Promise<RecordBrowser> {
   if (choice.kind === 'chromium') {
     const browser = await chromium.launch({ executablePath: choice.executable, args: [...CHROMIUM_FLAGS] });
-    const release = holdDescendantsPriority();
     const page = await browser.newPage();
-    return {
-      page,
-      description: `Chromium (${choice.executable})`,
-      close: () => {
-        release();
-        return browser.close();
-      },
-    };
+    return { page, description: `Chromium (${choice.executable})`, close: () => browser.close() };
   }
   // Not run on the machines this was written on (no Electron binary there); see electron-record.mjs.
   const app = await _electron.launch({ executablePath: choice.executable, args: [ELECTRON_MAIN] });
-  const release = holdDescendantsPriority();
   const page = await app.firstWindow();
-  return {
-    page,
-    description: `Electron (${choice.executable})`,
-    close: () => {
-      release();
-      return app.close();
-    },
-  };
+  return { page, description: `Electron (${choice.executable})`, close: () => app.close() };
 }
