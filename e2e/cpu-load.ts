@@ -11,6 +11,8 @@ import { processTable, type ProcessEntry } from '../main/lab/process-table.ts';
 export interface CpuLoad {
   /** Cores' worth of CPU that processes outside the watched tree kept busy, on average. */
   outsideCores: number;
+  /** Cores' worth of CPU that the watched tree used, less the processes the caller set aside. */
+  treeCores: number;
   cores: number;
 }
 
@@ -27,13 +29,14 @@ interface MachineTicks {
  * Starts watching the machine and the process tree under `root`; `stop()` reports (null off Linux).
  * Each process's own CPU time is followed from the first sample that finds it in the tree to the
  * last that finds it alive, so one that ends within the window (a recording's browser, say) still
- * counts as the tree's, even if it was orphaned to init before it ended.
+ * counts as the tree's, even if it was orphaned to init before it ended. Processes for which
+ * `setAside` is true (asked once, when first seen) are the tree's but not in its `treeCores`.
  */
-export function watchCpu(root: number): { stop(): CpuLoad | null } {
+export function watchCpu(root: number, setAside: (pid: number) => boolean = () => false): { stop(): CpuLoad | null } {
   const start = machineTicks();
   if (!start) return { stop: () => null };
   /** Per process ever seen in the tree: its ticks when first and last seen. */
-  const seen = new Map<number, { first: number; last: number }>();
+  const seen = new Map<number, { first: number; last: number; asideFromTree: boolean }>();
   const sampleTree = (initial: boolean): void => {
     const processes = processTable() ?? new Map<number, ProcessEntry>();
     const inTree = (pid: number): boolean => {
@@ -45,7 +48,7 @@ export function watchCpu(root: number): { stop(): CpuLoad | null } {
       if (known) known.last = ticks;
       else if (inTree(pid)) {
         // Born within the window: all its time is the window's.
-        seen.set(pid, { first: initial ? ticks : 0, last: ticks });
+        seen.set(pid, { first: initial ? ticks : 0, last: ticks, asideFromTree: setAside(pid) });
       }
     }
   };
@@ -61,9 +64,13 @@ export function watchCpu(root: number): { stop(): CpuLoad | null } {
       const elapsed = (end.total - start.total) / cores;
       const busy = end.total - start.total - (end.idle - start.idle);
       let tree = 0;
-      for (const { first, last } of seen.values()) tree += last - first;
+      let treeKept = 0;
+      for (const { first, last, asideFromTree } of seen.values()) {
+        tree += last - first;
+        if (!asideFromTree) treeKept += last - first;
+      }
       const outside = Math.max(0, busy - tree);
-      return { outsideCores: elapsed > 0 ? outside / elapsed : 0, cores };
+      return { outsideCores: elapsed > 0 ? outside / elapsed : 0, treeCores: elapsed > 0 ? treeKept / elapsed : 0, cores };
     },
   };
 }

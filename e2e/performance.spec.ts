@@ -14,8 +14,18 @@
  * from one 20k-step stretch to the next, with nothing else running that it can see. So the two
  * speeds are measured in turns (UI, CLI, UI, CLI, ...) and compared over all turns, each from the
  * trainers' own metrics rows after their first update (which holds the JIT's warm-up).
+ *
+ * And a virtual machine's two cores need not be two cores' worth: on some hosts (hyperthreads of
+ * one core, say) whatever runs on the second slows the first, which no process in the machine can
+ * see. There the page's CPU slows training however little of it the page uses, and the speed
+ * check would measure the host. So the test also asks the machine what a busy second core costs:
+ * the CLI alone, and beside a process that spins on one core. Where that costs the CLI under a
+ * twentieth, the cores are independent and the UI's training speed must be 90 % of the CLI's.
+ * Where it costs more, the UI may lose that cost in proportion to the CPU the page used, and 10 %
+ * more, no further; the page's CPU must stay under its budget everywhere. The test says which
+ * check it made, in its output and its annotations.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +35,7 @@ import { cpuMsOf, traceMainThread } from './renderer-trace.ts';
 import type { Browser, Page } from '@playwright/test';
 import { expect, keepScreenshot, runMetrics, startRunFromUi, test, type LongTask } from './fixtures.ts';
 import type { MetricsRow } from '../main/lab/api.ts';
+import { TRAINER_ENTRY } from '../main/lab/trainer-launcher.ts';
 
 // Playwright's own trace screencasts the page (a JPEG per frame) and snapshots it at every action:
 // CPU taken from the cores these tests measure. They keep screenshots of their own instead.
@@ -39,6 +50,12 @@ const SPEED_SHARE = 0.9;
 /** Turns of each (UI, then CLI), and how long each lasts. */
 const TURNS = 6;
 const TURN_MS = 7_000;
+/** Turns of the CLI alone and beside a process spinning on one core. */
+const CALIBRATION_TURNS = 3;
+/** Cores are independent when a busy second core costs the CLI less than this. */
+const INDEPENDENT_CORES_COST = 0.05;
+/** What the page, its browser and the Lab server may use while a run trains (cores, in CPU time): the trainer keeps a core. */
+const PAGE_CPU_BUDGET = 1;
 /** The share of the machine other processes may use while wall times still count as GaitLab's own. */
 const OUTSIDE_LOAD_LIMIT = 0.1;
 /** The test's own processes: the runner, its workers, their browsers, trainers and CLI runs. */
@@ -73,6 +90,15 @@ async function cliStretch(steps: number): Promise<Stretch> {
     return stretch(rows[0], rows.at(-1)!);
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
+/** A Lab trainer process (its command line names the trainer's entry). */
+function isTrainer(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.basename(TRAINER_ENTRY));
+  } catch {
+    return false;
   }
 }
 
@@ -160,11 +186,16 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   // same run from the CLI for as long, and again.
   const ui: Stretch[] = [];
   const cli: Stretch[] = [];
+  /** The page's CPU in each UI turn: everything the test runs but the trainer. */
+  const pageCores: number[] = [];
   const speedMachine = watchCpu(OURS);
   for (let turn = 0; turn < TURNS; turn++) {
     const from = runMetrics(lab, runId).at(-1)!;
+    const page$ = watchCpu(OURS, isTrainer);
     await page.waitForTimeout(TURN_MS);
     ui.push(stretch(from, runMetrics(lab, runId).at(-1)!));
+    const pageLoad = page$.stop();
+    if (pageLoad) pageCores.push(pageLoad.treeCores);
     await page.getByTestId('pause-run').click();
     await expect(page.getByTestId('run-status')).toHaveText('paused');
     await page.goto('about:blank');
@@ -183,14 +214,49 @@ test('the UI stays responsive while a run trains at full speed, and training kee
     const resumedAt = runMetrics(lab, runId).length;
     await expect.poll(() => runMetrics(lab, runId).length).toBeGreaterThan(resumedAt);
   }
-  const speedLoad = speedMachine.stop();
   await page.getByTestId('stop-run').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
+
+  // The machine's answer: what a busy second core costs the CLI here (with the page gone: its
+  // paint frames would take a core's share of their own).
+  await page.goto('about:blank');
+  const pageCpu = pageCores.reduce((a, b) => a + b, 0) / Math.max(1, pageCores.length);
+  const alone: Stretch[] = [];
+  const beside: Stretch[] = [];
+  const turnSteps = Math.round(sum(cli).steps / cli.length);
+  for (let turn = 0; turn < CALIBRATION_TURNS; turn++) {
+    alone.push(await cliStretch(turnSteps));
+    const spinner = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+    try {
+      beside.push(await cliStretch(turnSteps));
+    } finally {
+      spinner.kill();
+    }
+  }
+  const speedLoad = speedMachine.stop();
+
   if (speedLoad) console.log(`other processes kept ${speedLoad.outsideCores.toFixed(2)} of ${speedLoad.cores} cores busy during the speed turns`);
   const turns = ui.map((u, i) => `${speed(u).toFixed(0)}/${speed(cli[i]).toFixed(0)}`).join(', ');
   const share = speed(sum(ui)) / speed(sum(cli));
   console.log(`training speed, UI open / CLI, steps/s by turn: ${turns}; over all: ${speed(sum(ui)).toFixed(0)} / ${speed(sum(cli)).toFixed(0)} (${(100 * share).toFixed(1)} %)`);
-  if (wallTimesCount('training speed', speedLoad)) expect(share, 'training speed with the UI open / from the CLI').toBeGreaterThanOrEqual(SPEED_SHARE);
+  const busyCoreCost = Math.max(0, 1 - speed(sum(beside)) / speed(sum(alone)));
+  console.log(
+    `the page used ${pageCpu.toFixed(2)} cores (browser, page and Lab server, CPU time); a second core kept busy cost the CLI ` +
+      `${(100 * busyCoreCost).toFixed(1)} % (${speed(sum(beside)).toFixed(0)} steps/s beside it, ${speed(sum(alone)).toFixed(0)} alone)`,
+  );
+  expect(pageCpu, "the page's CPU while a run trains (cores)").toBeLessThan(PAGE_CPU_BUDGET);
+  if (!wallTimesCount('training speed', speedLoad)) return;
+  if (busyCoreCost < INDEPENDENT_CORES_COST) {
+    expect(share, 'training speed with the UI open / from the CLI').toBeGreaterThanOrEqual(SPEED_SHARE);
+    return;
+  }
+  const hostCost = busyCoreCost * Math.min(1, pageCpu);
+  const reason =
+    `this machine's cores are not independent (a busy second core costs the CLI ${(100 * busyCoreCost).toFixed(1)} %): ` +
+    `the UI's speed is checked against the CLI's less ${(100 * hostCost).toFixed(1)} %, what the page's ${pageCpu.toFixed(2)} cores cost any process here`;
+  console.log(reason);
+  test.info().annotations.push({ type: 'checked against the machine', description: reason });
+  expect(share / (1 - hostCost), "training speed with the UI open / from the CLI, less what the page's CPU costs any process here").toBeGreaterThanOrEqual(SPEED_SHARE);
 });
 
 test('the UI stays responsive while a run trains and its video schedule records', async ({ app: page, lab, browser }) => {
