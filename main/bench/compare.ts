@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare -- --env Hopper-v0 --steps 300000 [--algos ppo,trpo] [--seeds 3] --out docs/benchmarks/Hopper-v0`
+ * `npm run bench:compare -- --env Hopper-v0 --steps 300000 [--algos ppo,trpo] [--seeds 3] [--jobs 2] --out docs/benchmarks/Hopper-v0`
  * Every algorithm (or those named) on one env with the same step budget and seeds, each with its
  * preset for that env where there is one; the same deterministic evaluation (10 episodes) of each
  * final policy; a uniformly random policy as the floor. Writes <out>.md (the table) and <out>.svg
@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { listAlgorithms } from '../algos/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { learningCurveSvg } from './curve-svg.ts';
-import { benchLearn, type SeedResult } from './learn-runs.ts';
+import { learnSeed, runInLanes } from './learn-runs.ts';
 import { randomPolicyReturn } from './random-policy.ts';
 
 const program = new Command('bench:compare')
@@ -23,9 +23,10 @@ const program = new Command('bench:compare')
   .option('--seeds <k>', 'number of seeds', (v) => Number(v), 3)
   .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
-  .option('--runs <dir>', 'keep the runs here (default: a temp folder)');
+  .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
+  .option('--jobs <n>', 'runs at once (one per core; their wall times are then measured beside each other)', (v) => Number(v), 1);
 program.parse(process.argv);
-const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; firstSeed: number; evalEpisodes: number; runs?: string }>();
+const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; firstSeed: number; evalEpisodes: number; runs?: string; jobs: number }>();
 
 const algos = opts.algos ? opts.algos.split(',') : listAlgorithms().map((a) => a.id);
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-compare-'));
@@ -35,11 +36,12 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 const fmt = (x: number) => x.toFixed(1);
 
-const rows: { algo: string; seeds: SeedResult[] }[] = [];
-for (const algo of algos) {
-  const seeds = benchLearn({ env: opts.env, algo, steps: opts.steps, seeds: opts.seeds, firstSeed: opts.firstSeed, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) });
-  rows.push({ algo, seeds });
-}
+const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
+const jobs = algos.flatMap((algo) => seeds.map((seed) => ({ algo, seed })));
+const results = await runInLanes(jobs, opts.jobs, ({ algo, seed }) =>
+  learnSeed({ env: opts.env, algo, steps: opts.steps, seeds: 1, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) }, seed),
+);
+const rows = algos.map((algo) => ({ algo, seeds: results.filter((_, i) => jobs[i].algo === algo) }));
 
 const table = [
   `Each algorithm on ${opts.env}, ${opts.steps.toLocaleString('en')} env steps, seeds ${opts.firstSeed}-${opts.firstSeed + opts.seeds - 1}; deterministic evaluation of the final policy over ${opts.evalEpisodes} episodes. `,

@@ -1,9 +1,10 @@
 /**
  * Trains one run per seed, each in its own `gaitlab train` process (so peak memory is per run),
  * then evaluates the final policy deterministically (`gaitlab eval`). Shared by bench:learn and
- * bench:compare.
+ * bench:compare, which may run several such processes at once (`jobs`): one per core, and the wall
+ * times are then measured beside each other.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 export interface LearnBenchOptions {
@@ -42,36 +43,59 @@ const CLI = path.resolve('bin/gaitlab.js');
 
 const lastJsonLine = (out: string) => JSON.parse(out.trim().split('\n').pop() as string);
 
-export function benchLearn(options: LearnBenchOptions): SeedResult[] {
-  const results: SeedResult[] = [];
+/** Runs `gaitlab` with `args` (its progress on this process's stderr) and returns its last JSON line. */
+function gaitlab(args: string[]) {
+  return new Promise<ReturnType<typeof lastJsonLine>>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(lastJsonLine(stdout)) : reject(new Error(`gaitlab ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** The seeds' runs, `jobs` at a time, in seed order. */
+export async function benchLearn(options: LearnBenchOptions, jobs = 1): Promise<SeedResult[]> {
   const first = options.firstSeed ?? 1;
-  for (let seed = first; seed < first + options.seeds; seed++) {
-    const args = ['train', '--env', options.env, '--algo', options.algo, '--seed', String(seed), '--runs', options.runsDir, '--json'];
-    if (options.steps) args.push('--steps', String(options.steps));
-    for (const s of options.sets) args.push('--set', s);
-    const started = performance.now();
-    const train = lastJsonLine(execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }));
-    const processWallSeconds = (performance.now() - started) / 1000;
-    const evaluation = lastJsonLine(
-      execFileSync(process.execPath, [CLI, 'eval', train.run, '--runs', options.runsDir, '--episodes', String(options.evalEpisodes), '--json'], { encoding: 'utf8' }),
-    );
-    const result: SeedResult = {
-      seed,
-      steps: train.step,
-      return_mean_train: train.return_mean,
-      return_mean_eval: evaluation.returnMean,
-      return_std_eval: evaluation.returnStd,
-      eval_lengths: evaluation.lengths,
-      eval_forward_velocity: evaluation.forwardVelocities ?? null,
-      sps: train.step / train.wall_s,
-      train_wall_s: train.wall_s,
-      process_wall_s: processWallSeconds,
-      peak_rss_mb: train.peak_rss_mb,
-      backend: train.backend,
-      run: train.run,
-    };
-    results.push(result);
-    options.onSeed?.(result);
-  }
+  const seeds = Array.from({ length: options.seeds }, (_, i) => first + i);
+  return runInLanes(seeds, jobs, (seed) => learnSeed(options, seed));
+}
+
+/** Calls `work` on every item, at most `lanes` at once; the results in the items' order. */
+export async function runInLanes<T, R>(items: readonly T[], lanes: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
   return results;
+}
+
+/** One seed's run: trained, then evaluated. */
+export async function learnSeed(options: LearnBenchOptions, seed: number): Promise<SeedResult> {
+  const args = ['train', '--env', options.env, '--algo', options.algo, '--seed', String(seed), '--runs', options.runsDir, '--json'];
+  if (options.steps) args.push('--steps', String(options.steps));
+  for (const s of options.sets) args.push('--set', s);
+  const started = performance.now();
+  const train = await gaitlab(args);
+  const processWallSeconds = (performance.now() - started) / 1000;
+  const evaluation = await gaitlab(['eval', train.run, '--runs', options.runsDir, '--episodes', String(options.evalEpisodes), '--json']);
+  const result: SeedResult = {
+    seed,
+    steps: train.step,
+    return_mean_train: train.return_mean,
+    return_mean_eval: evaluation.returnMean,
+    return_std_eval: evaluation.returnStd,
+    eval_lengths: evaluation.lengths,
+    eval_forward_velocity: evaluation.forwardVelocities ?? null,
+    sps: train.step / train.wall_s,
+    train_wall_s: train.wall_s,
+    process_wall_s: processWallSeconds,
+    peak_rss_mb: train.peak_rss_mb,
+    backend: train.backend,
+    run: train.run,
+  };
+  options.onSeed?.(result);
+  return result;
 }

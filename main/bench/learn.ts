@@ -1,5 +1,5 @@
 /**
- * `npm run bench:learn -- --env Pendulum-v1 --algo ppo --steps 150000 --seeds 3 [--set k=v] [--json]`
+ * `npm run bench:learn -- --env Pendulum-v1 --algo ppo --steps 150000 --seeds 3 [--set k=v] [--jobs 2] [--json]`
  * One run per seed (see learn-runs.ts); prints per-seed results as JSON.
  */
 import fs from 'node:fs';
@@ -17,12 +17,13 @@ const program = new Command('bench:learn')
   .option('--set <key=value>', 'hyperparameter (repeatable)', (v: string, p: string[]) => [...p, v], [])
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
+  .option('--jobs <n>', 'seeds at once (one per core; their wall times are then measured beside each other)', (v) => Number(v), 1)
   .option('--json', 'JSON only');
 program.parse(process.argv);
 const opts = program.opts();
 
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-bench-'));
-const seeds = benchLearn({
+const seeds = await benchLearn({
   env: opts.env,
   algo: opts.algo,
   steps: opts.steps,
@@ -34,5 +35,5 @@ const seeds = benchLearn({
   onSeed: (result) => {
     if (!opts.json) console.error(JSON.stringify(result));
   },
-});
+}, opts.jobs);
 console.log(JSON.stringify({ env: opts.env, algo: opts.algo, runs_dir: runsDir, seeds }));
