@@ -112,11 +112,22 @@ export class LabState {
   }
 
   async refresh(): Promise<void> {
-    try {
+    await this.attempt(async () => {
       this.catalog ??= await this.api.catalog();
       this.runs = await this.api.listRuns();
+    });
+  }
+
+  /**
+   * Runs `action` for a user's click or edit: a failure (the Lab refused, the connection dropped)
+   * is told in a notice, not thrown. Its result, or undefined when it failed.
+   */
+  async attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
     } catch (error) {
       this.tell((error as Error).message);
+      return undefined;
     }
   }
 
