@@ -100,8 +100,12 @@ port.postMessage({ spec: envs.spec, scene: envs.scene } satisfies WorkerHello);
 reply(Reply.Message);
 // Answers commands until the main thread terminates this thread.
 for (;;) {
-  Atomics.wait(control, Control.Command, Command.None);
-  const command = Atomics.exchange(control, Control.Command, Command.None);
+  // A wake-up may come with no command: the main thread stores a command and then notifies, and
+  // in between this thread can find the command without waiting, do it, reply, and go back to
+  // waiting, to be woken by that late notify (a run of two Walker2d workers failed so about one
+  // time in ten). So it takes a command only when there is one, and waits again otherwise.
+  let command: number;
+  while ((command = Atomics.exchange(control, Control.Command, Command.None)) === Command.None) Atomics.wait(control, Control.Command, Command.None);
   try {
     const answer = handle(command);
     if (answer !== undefined) port.postMessage(answer);

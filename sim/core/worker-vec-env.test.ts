@@ -97,6 +97,19 @@ describe('WorkerVecEnv', () => {
     expect(() => workers.copyEnv(0, 4)).toThrow('env index 4 outside 0..3');
   });
 
+  it('ignores a wake-up without a command (the late notify of a command the worker already did)', () => {
+    const workers = open(new WorkerVecEnv({ envId: 'Pendulum-v1', numEnvs: 2, workers: 2 }));
+    const sync = open(new SyncVecEnv(2, () => makeEnv('Pendulum-v1')));
+    expect(Array.from(workers.reset(4))).toEqual(Array.from(sync.reset(4)));
+    // What the race leaves: the worker waiting, no command stored, and a notify on the command word.
+    const { control } = (workers as unknown as { workers: { control: Int32Array }[] }).workers[0];
+    const replyBefore = Atomics.load(control, 1);
+    for (let i = 0; i < 3; i++) Atomics.notify(control, 0);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // time for the worker to answer, if it did
+    expect(Atomics.load(control, 1), 'the worker replied to no command').toBe(replyBefore);
+    expectSameTrajectories(workers, sync, 20, 6);
+  });
+
   it('reports an env error inside a worker as an Error naming the worker, without hanging; is unusable once closed', { timeout: 10_000 }, () => {
     const env = new WorkerVecEnv({ envId: 'CartPole-v1', numEnvs: 4, workers: 2 });
     expect(() => env.step(Float64Array.of(0, 1, 0, 1))).toThrow(/env worker 0 \(CartPole-v1, envs 0-1\): CartPole-v1: call reset\(\) before step\(\)/);
