@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { listAlgorithms } from '../algos/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { learningCurveSvg } from './curve-svg.ts';
-import { learnSeed, runInLanes } from './learn-runs.ts';
+import { learnSeed, runInLanes, seedRange } from './learn-runs.ts';
 import { randomPolicyReturn } from './random-policy.ts';
 
 const program = new Command('bench:compare')
@@ -36,10 +36,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 const fmt = (x: number) => x.toFixed(1);
 
-const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
-const jobs = algos.flatMap((algo) => seeds.map((seed) => ({ algo, seed })));
+const jobs = algos.flatMap((algo) => seedRange(opts.firstSeed, opts.seeds).map((seed) => ({ algo, seed })));
 const results = await runInLanes(jobs, opts.jobs, ({ algo, seed }) =>
-  learnSeed({ env: opts.env, algo, steps: opts.steps, seeds: 1, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) }, seed),
+  learnSeed({ env: opts.env, algo, steps: opts.steps, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) }, seed),
 );
 const rows = algos.map((algo) => ({ algo, seeds: results.filter((_, i) => jobs[i].algo === algo) }));
 

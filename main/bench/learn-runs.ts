@@ -54,11 +54,14 @@ function gaitlab(args: string[]) {
   });
 }
 
+/** Seeds first .. first + count - 1. */
+export function seedRange(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
 /** The seeds' runs, `jobs` at a time, in seed order. */
 export async function benchLearn(options: LearnBenchOptions, jobs = 1): Promise<SeedResult[]> {
-  const first = options.firstSeed ?? 1;
-  const seeds = Array.from({ length: options.seeds }, (_, i) => first + i);
-  return runInLanes(seeds, jobs, (seed) => learnSeed(options, seed));
+  return runInLanes(seedRange(options.firstSeed ?? 1, options.seeds), jobs, (seed) => learnSeed(options, seed));
 }
 
 /** Calls `work` on every item, at most `lanes` at once; the results in the items' order. */
@@ -73,7 +76,7 @@ export async function runInLanes<T, R>(items: readonly T[], lanes: number, work:
 }
 
 /** One seed's run: trained, then evaluated. */
-export async function learnSeed(options: LearnBenchOptions, seed: number): Promise<SeedResult> {
+export async function learnSeed(options: Omit<LearnBenchOptions, 'seeds' | 'firstSeed'>, seed: number): Promise<SeedResult> {
   const args = ['train', '--env', options.env, '--algo', options.algo, '--seed', String(seed), '--runs', options.runsDir, '--json'];
   if (options.steps) args.push('--steps', String(options.steps));
   for (const s of options.sets) args.push('--set', s);
