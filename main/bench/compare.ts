@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positiveInt } from '../cli/option-parsers.ts';
 import { listAlgorithms } from '../algos/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { learningCurveSvg } from './curve-svg.ts';
@@ -24,7 +25,7 @@ const program = new Command('bench:compare')
   .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
-  .option('--jobs <n>', 'runs at once (one per core; their wall times are then measured beside each other)', (v) => Number(v), 1);
+  .option('--jobs <n>', 'runs at once (one per core; their wall times are then measured beside each other)', positiveInt, 1);
 program.parse(process.argv);
 const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; firstSeed: number; evalEpisodes: number; runs?: string; jobs: number }>();
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positiveInt } from '../cli/option-parsers.ts';
 import { benchLearn } from './learn-runs.ts';
 
 const program = new Command('bench:learn')
@@ -17,7 +18,7 @@ const program = new Command('bench:learn')
   .option('--set <key=value>', 'hyperparameter (repeatable)', (v: string, p: string[]) => [...p, v], [])
   .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
-  .option('--jobs <n>', 'seeds at once (one per core; their wall times are then measured beside each other)', (v) => Number(v), 1)
+  .option('--jobs <n>', 'seeds at once (one per core; their wall times are then measured beside each other)', positiveInt, 1)
   .option('--json', 'JSON only');
 program.parse(process.argv);
 const opts = program.opts();

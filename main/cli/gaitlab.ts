@@ -4,12 +4,13 @@
  * command that fails validation.
  */
 import path from 'node:path';
-import { Command, Option, InvalidArgumentError } from 'commander';
+import { Command, Option } from 'commander';
 import { listEnvs } from '../../sim/index.ts';
 import { listAlgorithms, liveHparams } from '../algos/index.ts';
 import { BACKENDS, type BackendName } from '../config/run-config.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { RunStore } from '../store/run-store.ts';
+import { nonNegativeInt, positiveInt, positiveNumber } from './option-parsers.ts';
 import { parseSetFlag } from './presets.ts';
 import { runTraining } from './train-command.ts';
 import { videoScheduleFromFlags } from './video-schedule-flags.ts';
@@ -20,24 +21,6 @@ import { serve, start } from './start-command.ts';
 import { labVersions } from '../lab/versions.ts';
 
 export class UsageError extends Error {}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return n;
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
