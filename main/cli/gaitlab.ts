@@ -42,7 +42,7 @@ export function buildProgram(): Command {
     .option('--steps <n>', 'training budget in env steps (default: preset, else 1,000,000)', positiveInt)
     .option('--seed <n>', 'seed', nonNegativeInt, 1)
     .option('--envs <n>', 'parallel environments (num_envs)', positiveInt)
-    .option('--workers <k>', 'worker threads stepping the envs, at most num_envs (0: in the trainer thread)', nonNegativeInt, 0)
+    .option('--workers <k>', 'threads stepping the envs: the trainer thread and k - 1 workers (0 or 1: the trainer thread alone); at most num_envs', nonNegativeInt, 0)
     .option('--set <key=value>', 'set a hyperparameter (repeatable)', collect, [])
     .option('--preset <file>', 'preset JSON file ({ "hparams": {...}, "totalSteps": N })')
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))

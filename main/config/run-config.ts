@@ -20,7 +20,7 @@ export const runConfigSchema = z
     totalSteps: z.number().int().positive().describe('Training budget in environment steps'),
     hparams: z.record(z.string(), hparamValueSchema).describe('Algorithm hyperparameters (CleanRL names)'),
     backend: z.enum(BACKENDS).default('auto').describe('Tensor backend for the networks'),
-    workers: z.number().int().min(0).default(0).describe('Worker threads stepping the envs (0: in the trainer thread); at most num_envs'),
+    workers: z.number().int().min(0).default(0).describe('Threads stepping the envs: the trainer thread and workers - 1 worker threads (0 or 1: the trainer thread alone); at most num_envs'),
     checkpointEveryUpdates: z.number().int().positive().default(10).describe('Updates between checkpoints'),
   })
   .strict();

@@ -24,7 +24,7 @@ export interface EnvStack {
 
 export function buildEnvStack(options: EnvStackOptions): EnvStack {
   const { envId, numEnvs, workers = 0 } = options;
-  let env: VecEnv = workers > 0 ? new WorkerVecEnv({ envId, numEnvs, workers }) : new SyncVecEnv(numEnvs, () => makeEnv(envId));
+  let env: VecEnv = workers > 1 ? new WorkerVecEnv({ envId, numEnvs, workers }) : new SyncVecEnv(numEnvs, () => makeEnv(envId));
   const obsNorm = options.normObs ? new NormalizeObservation(env, { clip: options.clipObs }) : null;
   if (obsNorm) env = obsNorm;
   const rewardNorm = options.normReward ? new NormalizeReward(env, { gamma: options.gamma, clip: options.clipReward }) : null;

@@ -25,7 +25,7 @@ export interface RunHparams {
 
 /** What a run sets outside its hyperparameters. */
 export interface RunEnvOptions {
-  /** Worker threads stepping the envs (RunConfig.workers); 0 or absent steps them in this thread. */
+  /** Threads stepping the envs (RunConfig.workers): this one and workers - 1 worker threads; 0, 1 or absent: this one alone. */
   workers?: number;
 }
 

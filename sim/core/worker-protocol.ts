@@ -9,8 +9,6 @@
  * shared arrays only, so the hot path posts no message and allocates nothing.
  */
 import type { MakeEnvOptions } from './registry.ts';
-import type { EnvSpec } from './env.ts';
-import type { Scene } from './scene.ts';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Indices into a worker's control Int32Array. */
@@ -44,6 +42,11 @@ export const Command = {
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
+/** Whether the command comes with a payload on the port (the others carry theirs in the control words and shared arrays). */
+export function carriesPayload(command: number): boolean {
+  return command === Command.Attach || command === Command.Reset || command === Command.LoadState;
+}
+
 export const Reply = {
   Pending: 0,
   /** Done, nothing posted. */
@@ -69,12 +72,6 @@ export interface WorkerInit {
   /** For the bootstrap script: URLs of tsx's ESM API and of the worker's entry module. */
   tsxApi: string;
   entry: string;
-}
-
-/** A worker's first answer, once its envs are built. */
-export interface WorkerHello {
-  spec: EnvSpec;
-  scene: Scene;
 }
 
 /** Whole-vector arrays; each worker reads and writes only the rows of its slice. */

@@ -1,30 +1,34 @@
 /**
- * A VecEnv whose envs run on worker threads: K workers, each a SyncVecEnv over a contiguous slice
- * of the N envs, stepped in parallel. Actions, observations, rewards and flags live in
+ * A VecEnv whose N envs are stepped by K threads in parallel, each a SyncVecEnv over a contiguous
+ * slice (vec-env-slice.ts): the calling thread steps the first slice itself while K-1 worker
+ * threads step the others, so K threads on K cores keep every core busy and a step waits for one
+ * wake-up less than with the caller idle. Actions, observations, rewards and flags live in
  * SharedArrayBuffers and each step is a pair of Atomics.notify/wait per worker, so the hot path
  * posts no message and allocates nothing (beyond what SyncVecEnv allocates when an episode ends).
  * Trajectories, episode records and snapshots are bit for bit those of a SyncVecEnv with the same
  * envs and seed, so a checkpoint taken with any number of workers resumes with any other.
  *
  * Node-only (worker_threads), so sim/index.ts does not export it and browser bundles of sim never
- * see it: import it from this file. Envs are made in the workers by registry id, so only envs
- * that sim/index.ts registers can run here. The calling thread blocks in Atomics.wait while the
- * workers step; that is the point (the VecEnv contract is synchronous), but it means the thread's
- * event loop does not run during a step.
+ * see it: import it from this file. Envs are made by registry id, so only envs that sim/index.ts
+ * registers can run here, and the calling thread must have run initPhysics (as for a SyncVecEnv).
+ * The calling thread steps and then blocks in Atomics.wait until the workers are done; that is the
+ * point (the VecEnv contract is synchronous), but its event loop does not run during a step.
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { makeEnv } from '../index.ts';
 import type { EnvSnapshot, EnvSpec } from './env.ts';
 import type { MakeEnvOptions } from './registry.ts';
 import { FRAME_STRIDE, type Frame, type Scene } from './scene.ts';
 import { actionSize } from './spaces.ts';
-import type { EpisodeRecord, VecEnv, VecStepResult } from './vec-env.ts';
-import { Command, Control, Reply, type ResetRequest, type SharedArrays, type WorkerHello, type WorkerInit } from './worker-protocol.ts';
+import { VecEnvSlice } from './vec-env-slice.ts';
+import { SyncVecEnv, type EpisodeRecord, type VecEnv, type VecStepResult } from './vec-env.ts';
+import { Command, Control, Reply, type ResetRequest, type SharedArrays, type WorkerInit } from './worker-protocol.ts';
 
 export interface WorkerVecEnvOptions {
   /** Registry id of the env (see makeEnv). */
   envId: string;
   numEnvs: number;
-  /** Worker threads, 1..numEnvs; env slices differ in size by at most one. */
+  /** Threads stepping the envs, 1..numEnvs: this one and workers - 1 worker threads; slices differ in size by at most one. */
   workers: number;
   make?: MakeEnvOptions;
 }
@@ -48,14 +52,113 @@ import(workerData.tsxApi)
   });
 `;
 
-interface EnvWorker {
-  index: number;
-  thread: Worker;
-  port: MessagePort;
-  control: Int32Array;
-  /** The slice: envs start..start+count-1. */
-  start: number;
-  count: number;
+/** One slice's side of the protocol: `post` starts a command, `collect` returns its answer or throws its error. */
+interface Slice {
+  readonly start: number;
+  readonly count: number;
+  /** Who steps it, for messages. */
+  readonly name: string;
+  post(command: Command, payload?: unknown, env?: number, target?: number): void;
+  collect(): unknown;
+}
+
+/** The first slice, run by the calling thread when collected: after the workers have been sent theirs. */
+class CallerSlice implements Slice {
+  static readonly NAME = 'calling thread';
+  readonly name = CallerSlice.NAME;
+  private command: Command = Command.None;
+  private payload: unknown;
+  private env = 0;
+  private target = 0;
+
+  constructor(private readonly slice: VecEnvSlice) {}
+
+  get start(): number {
+    return this.slice.start;
+  }
+
+  get count(): number {
+    return this.slice.envs.numEnvs;
+  }
+
+  post(command: Command, payload?: unknown, env = 0, target = 0): void {
+    this.command = command;
+    this.payload = payload;
+    this.env = env;
+    this.target = target;
+  }
+
+  collect(): unknown {
+    const command = this.command;
+    this.command = Command.None;
+    return command === Command.None ? undefined : this.slice.run(command, this.payload, { env: this.env, target: this.target });
+  }
+}
+
+class WorkerSlice implements Slice {
+  readonly name: string;
+  /** Set when the thread ended during a command: the vector env is then unusable. */
+  exited = false;
+  private readonly thread: Worker;
+  private readonly port: MessagePort;
+  private readonly control: Int32Array;
+
+  constructor(
+    index: number,
+    envId: string,
+    make: MakeEnvOptions,
+    readonly start: number,
+    readonly count: number,
+  ) {
+    this.name = `worker ${index}`;
+    const { port1, port2 } = new MessageChannel();
+    const controlBuffer = new SharedArrayBuffer(Control.Stride * Int32Array.BYTES_PER_ELEMENT);
+    const init: WorkerInit = {
+      envId,
+      make,
+      start,
+      count,
+      control: controlBuffer,
+      port: port2,
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      entry: new URL('./vec-env-worker.ts', import.meta.url).href,
+    };
+    this.thread = new Worker(BOOTSTRAP, { eval: true, workerData: init, transferList: [port2] });
+    // Workers never keep the process alive: one whose env was not closed ends with the process.
+    this.thread.unref();
+    this.port = port1;
+    this.control = new Int32Array(controlBuffer);
+  }
+
+  /** Posts the command's payload (if any) and wakes the worker. */
+  post(command: Command, payload?: unknown, env = 0, target = 0): void {
+    const control = this.control;
+    if (payload !== undefined) this.port.postMessage(payload);
+    Atomics.store(control, Control.Env, env);
+    Atomics.store(control, Control.TargetEnv, target);
+    Atomics.store(control, Control.Reply, Reply.Pending);
+    Atomics.store(control, Control.Command, command);
+    Atomics.notify(control, Control.Command);
+  }
+
+  /** Waits for the worker's reply; returns what it posted, if anything. */
+  collect(): unknown {
+    const control = this.control;
+    while (Atomics.load(control, Control.Reply) === Reply.Pending) Atomics.wait(control, Control.Reply, Reply.Pending);
+    const reply = Atomics.load(control, Control.Reply);
+    if (reply === Reply.Done) return undefined;
+    if (reply === Reply.Exited) {
+      this.exited = true;
+      throw new Error('exited unexpectedly');
+    }
+    const message = receiveMessageOnPort(this.port)?.message;
+    if (reply === Reply.Error) throw message as Error;
+    return message;
+  }
+
+  terminate(): void {
+    void this.thread.terminate();
+  }
 }
 
 export class WorkerVecEnv implements VecEnv {
@@ -65,8 +168,10 @@ export class WorkerVecEnv implements VecEnv {
   readonly actionSize: number;
   readonly scene: Scene;
   private readonly envId: string;
-  private readonly workers: EnvWorker[];
-  /** The workers' answers to the last command, by worker (reused: steps allocate nothing). */
+  /** Slice 0 is the calling thread's, the rest are worker threads', in env order. */
+  private readonly slices: Slice[];
+  private readonly workers: WorkerSlice[];
+  /** The slices' answers to the last command, by slice (reused: steps allocate nothing). */
   private readonly answers: unknown[];
   private readonly shared: SharedArrays;
   private readonly result: VecStepResult;
@@ -81,20 +186,25 @@ export class WorkerVecEnv implements VecEnv {
     }
     this.envId = envId;
     this.numEnvs = numEnvs;
-    this.workers = Array.from({ length: workers }, (_, k) => {
-      const start = Math.floor((k * numEnvs) / workers);
-      return startWorker(k, envId, make, start, Math.floor(((k + 1) * numEnvs) / workers) - start);
-    });
+    const starts = Array.from({ length: workers + 1 }, (_, k) => Math.floor((k * numEnvs) / workers));
+    this.workers = starts.slice(1, -1).map((start, k) => new WorkerSlice(k + 1, envId, make, start, starts[k + 2] - start));
     this.answers = new Array<unknown>(workers);
-    let hello: WorkerHello;
+    let caller: VecEnvSlice;
     try {
-      hello = this.awaitAll()[0] as WorkerHello;
+      caller = new VecEnvSlice(new SyncVecEnv(starts[1], () => makeEnv(envId, make)), 0);
+    } catch (error) {
+      this.close();
+      throw this.failure({ start: 0, count: starts[1], name: CallerSlice.NAME }, error);
+    }
+    this.slices = [new CallerSlice(caller), ...this.workers];
+    try {
+      this.awaitAll(); // the workers have built their envs
     } catch (error) {
       this.close();
       throw error;
     }
-    this.spec = hello.spec;
-    this.scene = hello.scene;
+    this.spec = caller.envs.spec;
+    this.scene = caller.envs.scene;
     this.obsSize = this.spec.observationSpace.size;
     this.actionSize = actionSize(this.spec.actionSpace);
     this.shared = {
@@ -106,9 +216,9 @@ export class WorkerVecEnv implements VecEnv {
       truncated: new Uint8Array(new SharedArrayBuffer(numEnvs)),
       frame: new Float32Array(new SharedArrayBuffer(this.scene.bodies.length * FRAME_STRIDE * 4)),
     };
-    for (const worker of this.workers) send(worker, Command.Attach, this.shared);
+    for (const slice of this.slices) slice.post(Command.Attach, this.shared);
     this.awaitAll();
-    // The result reads the shared arrays in place: the workers write them only during step/reset.
+    // The result reads the shared arrays in place: the slices write them only during step/reset.
     this.result = {
       obs: this.shared.obs,
       rewards: this.shared.rewards,
@@ -121,7 +231,7 @@ export class WorkerVecEnv implements VecEnv {
 
   reset(seed?: number): Float64Array {
     this.check();
-    for (const worker of this.workers) send(worker, Command.Reset, { seed: seed === undefined ? undefined : seed + worker.start } satisfies ResetRequest);
+    for (const slice of this.slices) slice.post(Command.Reset, { seed: seed === undefined ? undefined : seed + slice.start } satisfies ResetRequest);
     this.awaitAll();
     this.result.finalObs.fill(null);
     this.result.episodes.length = 0;
@@ -134,8 +244,8 @@ export class WorkerVecEnv implements VecEnv {
       throw new Error(`step: expected ${this.numEnvs} x ${this.actionSize} actions, got ${actions.length}`);
     }
     this.shared.actions.set(actions);
-    for (let k = 0; k < this.workers.length; k++) send(this.workers[k], Command.Step);
-    const answers = this.awaitAll();
+    for (const slice of this.slices) slice.post(Command.Step);
+    const answers = this.awaitAll(); // the calling thread steps its slice first, beside the workers
     const r = this.result;
     r.episodes.length = 0;
     // Slices are in env order, so the episodes are listed as SyncVecEnv lists them.
@@ -154,19 +264,18 @@ export class WorkerVecEnv implements VecEnv {
   frame(index: number, out?: Frame): Frame {
     this.check();
     if (!Number.isInteger(index) || index < 0 || index >= this.numEnvs) throw new RangeError(`frame: no env ${index} in a vector of ${this.numEnvs}`);
-    const worker = this.owner(index);
-    Atomics.store(worker.control, Control.Env, index - worker.start);
-    send(worker, Command.Frame);
-    this.answer(worker);
+    const slice = this.owner(index);
+    slice.post(Command.Frame, undefined, index - slice.start);
+    this.collect(slice);
     const frame = out ?? new Float32Array(this.shared.frame.length);
     frame.set(this.shared.frame);
     return frame;
   }
 
-  /** The snapshot a SyncVecEnv of these envs would save: the workers' slices joined in env order. */
+  /** The snapshot a SyncVecEnv of these envs would save: the slices joined in env order. */
   saveState(): EnvSnapshot {
     this.check();
-    for (const worker of this.workers) send(worker, Command.SaveState);
+    for (const slice of this.slices) slice.post(Command.SaveState);
     return joinSnapshots(this.awaitAll() as EnvSnapshot[]);
   }
 
@@ -175,14 +284,14 @@ export class WorkerVecEnv implements VecEnv {
     this.check();
     const envs = snapshot.envs as EnvSnapshot[];
     if (envs.length !== this.numEnvs) throw new Error(`snapshot has ${envs.length} envs, this vector env has ${this.numEnvs}`);
-    for (const worker of this.workers) send(worker, Command.LoadState, sliceSnapshot(snapshot, worker.start, worker.count, this.obsSize));
+    for (const slice of this.slices) slice.post(Command.LoadState, sliceSnapshot(snapshot, slice.start, slice.count, this.obsSize));
     this.awaitAll();
     this.shared.obs.set(snapshot.obs as number[]);
   }
 
   /**
-   * SyncVecEnv.copyEnv. Within one worker's slice it is that worker's copyEnv; across workers the
-   * two slices' snapshots carry the env over, which costs a save of both slices and a load of one.
+   * SyncVecEnv.copyEnv. Within one slice it is that slice's copyEnv; across slices their
+   * snapshots carry the env over, which costs a save of both slices and a load of one.
    */
   copyEnv(from: number, to: number): void {
     this.check();
@@ -190,18 +299,16 @@ export class WorkerVecEnv implements VecEnv {
     if (from === to) return;
     const source = this.owner(from), target = this.owner(to);
     if (source === target) {
-      Atomics.store(source.control, Control.Env, from - source.start);
-      Atomics.store(source.control, Control.TargetEnv, to - source.start);
-      send(source, Command.CopyEnv);
-      this.answer(source);
+      source.post(Command.CopyEnv, undefined, from - source.start, to - source.start);
+      this.collect(source);
     } else {
-      send(source, Command.SaveState);
-      const env = sliceSnapshot(this.answer(source) as EnvSnapshot, from - source.start, 1, this.obsSize);
-      send(target, Command.SaveState);
-      const slice = this.answer(target) as EnvSnapshot, j = to - target.start;
+      source.post(Command.SaveState);
+      const env = sliceSnapshot(this.collect(source) as EnvSnapshot, from - source.start, 1, this.obsSize);
+      target.post(Command.SaveState);
+      const slice = this.collect(target) as EnvSnapshot, j = to - target.start;
       const joined = joinSnapshots([sliceSnapshot(slice, 0, j, this.obsSize), env, sliceSnapshot(slice, j + 1, target.count - j - 1, this.obsSize)]);
-      send(target, Command.LoadState, joined);
-      this.answer(target);
+      target.post(Command.LoadState, joined);
+      this.collect(target);
     }
     const size = this.obsSize;
     this.shared.obs.copyWithin(to * size, from * size, (from + 1) * size);
@@ -210,26 +317,26 @@ export class WorkerVecEnv implements VecEnv {
   /** Terminates the workers (their envs go with them). Safe to call again. */
   close(): void {
     this.unusable ??= 'closed';
-    for (const { thread } of this.workers) void thread.terminate();
+    for (const worker of this.workers) worker.terminate();
   }
 
-  /** The worker whose slice holds env `index`. */
-  private owner(index: number): EnvWorker {
+  /** The slice that holds env `index`. */
+  private owner(index: number): Slice {
     let k = 0;
-    while (index >= this.workers[k].start + this.workers[k].count) k++;
-    return this.workers[k];
+    while (index >= this.slices[k].start + this.slices[k].count) k++;
+    return this.slices[k];
   }
 
   private check(): void {
     if (this.unusable) throw new Error(`the ${this.envId} worker vector env is ${this.unusable}`);
   }
 
-  /** Waits for every worker's answer to the command just sent; throws the first failure once all have answered. */
+  /** Collects every slice's answer to the command just posted; throws the first failure once all have answered. */
   private awaitAll(): unknown[] {
     let failure: unknown = null;
-    for (let k = 0; k < this.workers.length; k++) {
+    for (let k = 0; k < this.slices.length; k++) {
       try {
-        this.answers[k] = this.answer(this.workers[k]);
+        this.answers[k] = this.collect(this.slices[k]);
       } catch (error) {
         failure ??= error;
         this.answers[k] = undefined;
@@ -239,27 +346,22 @@ export class WorkerVecEnv implements VecEnv {
     return this.answers;
   }
 
-  /** Waits for one worker's reply; returns what it posted, if anything. */
-  private answer(worker: EnvWorker): unknown {
-    const { control } = worker;
-    while (Atomics.load(control, Control.Reply) === Reply.Pending) Atomics.wait(control, Control.Reply, Reply.Pending);
-    const reply = Atomics.load(control, Control.Reply);
-    if (reply === Reply.Done) return undefined;
-    if (reply === Reply.Exited) {
-      this.unusable = `broken: ${this.describe(worker)} exited`;
-      this.close();
-      throw new Error(`${this.describe(worker)} exited unexpectedly`);
+  /** One slice's answer; its failure as an Error naming the slice (a worker that exited breaks the vector env). */
+  private collect(slice: Slice): unknown {
+    try {
+      return slice.collect();
+    } catch (error) {
+      if (slice instanceof WorkerSlice && slice.exited) {
+        this.unusable = `broken: its ${slice.name} exited`;
+        this.close();
+      }
+      throw this.failure(slice, error);
     }
-    const message = receiveMessageOnPort(worker.port)?.message;
-    if (reply === Reply.Error) {
-      const error = message as Error;
-      throw new Error(`${this.describe(worker)}: ${error.message}`, { cause: error });
-    }
-    return message;
   }
 
-  private describe(worker: EnvWorker): string {
-    return `env worker ${worker.index} (${this.envId}, envs ${worker.start}-${worker.start + worker.count - 1})`;
+  private failure(slice: Pick<Slice, 'start' | 'count' | 'name'>, error: unknown): Error {
+    const message = error instanceof Error ? error.message : String(error);
+    return new Error(`envs ${slice.start}-${slice.start + slice.count - 1} of ${this.envId} (${slice.name}): ${message}`, { cause: error });
   }
 }
 
@@ -279,31 +381,4 @@ function sliceSnapshot(snapshot: EnvSnapshot, start: number, count: number, obsS
       return [key, (snapshot[key] as unknown[]).slice(start * width, (start + count) * width)];
     }),
   );
-}
-
-function startWorker(index: number, envId: string, make: MakeEnvOptions, start: number, count: number): EnvWorker {
-  const { port1, port2 } = new MessageChannel();
-  const controlBuffer = new SharedArrayBuffer(Control.Stride * Int32Array.BYTES_PER_ELEMENT);
-  const init: WorkerInit = {
-    envId,
-    make,
-    start,
-    count,
-    control: controlBuffer,
-    port: port2,
-    tsxApi: import.meta.resolve('tsx/esm/api'),
-    entry: new URL('./vec-env-worker.ts', import.meta.url).href,
-  };
-  const thread = new Worker(BOOTSTRAP, { eval: true, workerData: init, transferList: [port2] });
-  // Workers never keep the process alive: one whose env was not closed ends with the process.
-  thread.unref();
-  return { index, thread, port: port1, control: new Int32Array(controlBuffer), start, count };
-}
-
-/** Posts the command's payload (if any) and wakes the worker; `answer` collects the reply. */
-function send(worker: EnvWorker, command: Command, payload?: unknown): void {
-  if (payload !== undefined) worker.port.postMessage(payload);
-  Atomics.store(worker.control, Control.Reply, Reply.Pending);
-  Atomics.store(worker.control, Control.Command, command);
-  Atomics.notify(worker.control, Control.Command);
 }

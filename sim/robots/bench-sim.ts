@@ -14,8 +14,8 @@
  * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
  *
  * With --workers K, it measures parallel stepping instead: a WorkerVecEnv of --envs N envs on K
- * worker threads (each stepping N/K envs; K = 0: a SyncVecEnv in this thread), random actions,
- * episodes auto-reset as in training. env_steps_per_s is then per wall-clock second (parallelism
+ * threads (this one and K - 1 workers, each stepping N/K envs; K = 0 or 1: a SyncVecEnv in this
+ * thread), random actions, episodes auto-reset as in training. env_steps_per_s is then per wall-clock second (parallelism
  * is what is measured); cpu_threads is CPU seconds (all threads) per wall second, and the JSON
  * gives the load average, since other jobs on the machine take cores from the workers.
  */
@@ -138,9 +138,9 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** Env steps per wall-clock second of `numEnvs` envs stepped on `workers` threads (0: this thread). */
+/** Env steps per wall-clock second of `numEnvs` envs stepped by `workers` threads (this one and workers - 1 worker threads; 0 or 1: this one alone). */
 function benchVector(config: RobotEnvConfig, numEnvs: number, workers: number, seconds: number) {
-  const vec: VecEnv = workers > 0 ? new WorkerVecEnv({ envId: config.id, numEnvs, workers }) : new SyncVecEnv(numEnvs, () => makeEnv(config.id));
+  const vec: VecEnv = workers > 1 ? new WorkerVecEnv({ envId: config.id, numEnvs, workers }) : new SyncVecEnv(numEnvs, () => makeEnv(config.id));
   vec.reset(0);
   const rng = Rng.fromSeed(1);
   const actions = new Float64Array(numEnvs * config.actionSize);
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const workers = Number(values.workers), numEnvs = Number(values.envs);
     await initPhysics();
     const envs = Object.fromEntries(selected.map(({ config }) => [config.id, benchVector(config, numEnvs, workers, seconds)]));
-    const where = workers > 0 ? `${workers} worker threads` : 'the main thread (SyncVecEnv)';
+    const where = workers > 1 ? `${workers} threads (this one and ${workers - 1} worker threads)` : 'this thread alone (SyncVecEnv)';
     const what = `env steps per wall-clock second, ${numEnvs} envs on ${where}, random actions, auto-reset`;
     console.log(JSON.stringify({ what, workers, num_envs: numEnvs, cores: os.availableParallelism(), load_average: os.loadavg().map(round), envs }, null, 1));
     return;
