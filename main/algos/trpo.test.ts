@@ -92,6 +92,23 @@ describe('TRPO policy step', () => {
     expect(agent.logStd).toEqual(logStdBefore);
   });
 
+  it('with an entropy bonus and nothing else to gain, widens the policy inside the trust region', async () => {
+    const agent = await syntheticAgent({ seed: 4 });
+    const algo = trpo.create(agent, trpoHparams.parse({ ent_coef: 0.01 }), Rng.fromSeed(4));
+    const batch = syntheticBatch(agent, 4);
+    batch.advantages.fill(0);
+    const before = new OldPolicy(agent);
+    before.capture(batch.obs, batch.numSteps * batch.numEnvs);
+    const logStdBefore = agent.logStd.slice();
+    const stats = algo.update(batch, context);
+    expect(stats.step_accepted).toBe(1);
+    // The surrogate is c·H: the gain is c times the entropy added, sum(Δ log σ) for a diagonal Gaussian.
+    const entropyGain = agent.logStd.reduce((sum, v, i) => sum + v - logStdBefore[i], 0);
+    expect(entropyGain).toBeGreaterThan(0);
+    expect(stats.surrogate_improvement).toBeCloseTo(0.01 * entropyGain, 6);
+    expect(klSince(agent, before, batch)).toBeLessThanOrEqual(0.01);
+  });
+
   it('fits the critic by itself and restores its optimizer state', async () => {
     const agent = await syntheticAgent({ seed: 3 });
     const algo = trpo.create(agent, trpoHparams.parse({ num_minibatches: 4, critic_epochs: 5 }), Rng.fromSeed(3));

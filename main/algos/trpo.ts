@@ -2,7 +2,8 @@
  * Trust Region Policy Optimization (Schulman et al. 2015), one natural-gradient step per rollout as
  * SB3-contrib's trpo.py and OpenAI Baselines' trpo_mpi take it:
  *
- *   g = ∇θ L(θ_old),  L(θ) = mean(ρ(θ)·Â)           surrogate, Â normalized over the batch
+ *   g = ∇θ L(θ_old),  L(θ) = mean(ρ(θ)·Â) + c·H(θ)  surrogate, Â normalized over the batch,
+ *                                                    H the mean entropy (c = ent_coef, 0 by default)
  *   x ≈ (F + damping·I)⁻¹ g                          conjugate gradient on Fisher-vector products
  *   β = sqrt(2·max_kl / xᵀ(F + damping·I)x)          the step that reaches max_kl to second order
  *   θ = θ_old + shrinkⁱ·β·x, i = 0, 1, ...           backtracking line search, accepting the first
@@ -12,6 +13,7 @@
  * then the critic alone is fitted by Adam over several epochs of minibatches. Defaults: max_kl 0.01,
  * damping 0.1, 10 CG iterations, 10 line-search steps x 0.8, 10 critic epochs (PolicyGradientsJax
  * trpo.py and SB3-contrib agree); critic lr 1e-3 and minibatches of 128 (2048 / 16) from SB3-contrib.
+ * The entropy bonus is OpenAI Baselines' (trpo_mpi's entcoeff, 0 by default there too).
  * PolicyGradientsJax instead takes one natural step per minibatch (8 per iteration); one step on the
  * whole batch is the original algorithm. Split Brax-style: conjugate-gradient.ts, fisher-vector-product.ts.
  */
@@ -38,6 +40,7 @@ export const trpoHparams = z
     line_search_steps: integer(10, 'Backtracking line-search steps before giving up', { min: 1, max: 100, live: true }),
     line_search_shrink: real(0.8, 'Step-size factor per line-search step', { gt: 0, max: 0.99, live: true }),
     norm_adv: flag(true, 'Normalize advantages over the batch', { live: true }),
+    ent_coef: real(0, 'Entropy bonus coefficient in the surrogate', { min: 0, max: 1, live: true }),
     critic_epochs: integer(10, 'Critic passes over each rollout', { min: 1, max: 100, live: true }),
     num_minibatches: integer(16, 'Critic minibatches per epoch', { min: 1, max: 4096, live: true }),
   })
@@ -65,6 +68,7 @@ class Trpo implements OnPolicyAlgorithm {
   private readonly fisher: FisherVectorProduct;
   private advantages = new Float32Array(0);
   private dLogProbs = new Float32Array(0);
+  private dEntropies = new Float32Array(0);
   private zeros = new Float32Array(0);
   private kl = new Float32Array(0);
 
@@ -118,10 +122,10 @@ class Trpo implements OnPolicyAlgorithm {
     const thetaOld = new Float64Array(policyParamCount(agent));
     readPolicyParams(agent, thetaOld);
 
-    // g = ∇L at θ_old: L = mean(ρ Â), ∂L/∂logπ_i = ρ_i Â_i / B (ρ = 1 up to rounding).
+    // g = ∇L at θ_old: L = mean(ρ Â) + c·mean(H), ∂L/∂logπ_i = ρ_i Â_i / B (ρ = 1 up to rounding), ∂L/∂H_i = c / B.
     const surrogateOld = this.evaluatePolicy(batch, rows).surrogate;
     agent.zeroGrads();
-    agent.backward(this.dLogProbs, this.zeros, this.zeros, rows);
+    agent.backward(this.dLogProbs, this.dEntropies.fill(-hp.ent_coef / rows), this.zeros, rows);
     const g = new Float64Array(thetaOld.length);
     readPolicyGrads(agent, g);
     for (let i = 0; i < g.length; i++) g[i] = -g[i]; // backward gave ∇(-L)
@@ -155,11 +159,11 @@ class Trpo implements OnPolicyAlgorithm {
   }
 
   /**
-   * L = mean(ρ Â) and mean KL(old || current) at the current θ. Leaves the evaluation for backward
-   * and ∂(-L)/∂logπ in dLogProbs.
+   * L = mean(ρ Â) + c·mean(H) and mean KL(old || current) at the current θ. Leaves the evaluation
+   * for backward and ∂(-L)/∂logπ in dLogProbs.
    */
   private evaluatePolicy(batch: RolloutBatch, rows: number): { surrogate: number; kl: number } {
-    const { logProbs, heads } = this.agent.evaluate(batch.obs, batch.actions, rows);
+    const { logProbs, entropies, heads } = this.agent.evaluate(batch.obs, batch.actions, rows);
     let sum = 0;
     for (let i = 0; i < rows; i++) {
       const ratio = Math.exp(logProbs[i] - batch.logProbs[i]);
@@ -167,13 +171,14 @@ class Trpo implements OnPolicyAlgorithm {
       this.dLogProbs[i] = (-ratio * this.advantages[i]) / rows;
     }
     klFromOld(this.agent, this.old.heads, this.old.logStd, heads, rows, this.kl);
-    return { surrogate: sum / rows, kl: mean(this.kl, rows) };
+    return { surrogate: sum / rows + this.hp.ent_coef * mean(entropies, rows), kl: mean(this.kl, rows) };
   }
 
   private ensureBuffers(rows: number): void {
     if (this.advantages.length === rows) return;
     this.advantages = new Float32Array(rows);
     this.dLogProbs = new Float32Array(rows);
+    this.dEntropies = new Float32Array(rows);
     this.zeros = new Float32Array(rows);
     this.kl = new Float32Array(rows);
   }
