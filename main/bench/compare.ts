@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { positiveInt } from '../cli/option-parsers.ts';
+import { nonNegativeInt, positiveInt } from '../cli/option-parsers.ts';
 import { listAlgorithms } from '../algos/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { learningCurveSvg } from './curve-svg.ts';
@@ -18,12 +18,12 @@ import { randomPolicyReturn } from './random-policy.ts';
 
 const program = new Command('bench:compare')
   .requiredOption('--env <id>')
-  .requiredOption('--steps <n>', 'env steps per run (the same for every algorithm)', (v) => Number(v))
+  .requiredOption('--steps <n>', 'env steps per run (the same for every algorithm)', positiveInt)
   .requiredOption('--out <path>', 'writes <path>.md and <path>.svg')
   .option('--algos <ids>', 'comma-separated algorithm ids (default: all)')
-  .option('--seeds <k>', 'number of seeds', (v) => Number(v), 3)
-  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
-  .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
+  .option('--seeds <k>', 'number of seeds', positiveInt, 3)
+  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', nonNegativeInt, 1)
+  .option('--eval-episodes <n>', 'deterministic evaluation episodes', positiveInt, 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
   .option('--jobs <n>', 'runs at once (one per core; their wall times are then measured beside each other)', positiveInt, 1);
 program.parse(process.argv);

@@ -6,17 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { positiveInt } from '../cli/option-parsers.ts';
+import { nonNegativeInt, positiveInt } from '../cli/option-parsers.ts';
 import { benchLearn } from './learn-runs.ts';
 
 const program = new Command('bench:learn')
   .requiredOption('--env <id>')
   .option('--algo <id>', 'algorithm', 'ppo')
-  .option('--steps <n>', 'env steps per run', (v) => Number(v))
-  .option('--seeds <k>', 'number of seeds', (v) => Number(v), 3)
-  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', (v) => Number(v), 1)
+  .option('--steps <n>', 'env steps per run', positiveInt)
+  .option('--seeds <k>', 'number of seeds', positiveInt, 3)
+  .option('--first-seed <s>', 'first seed (seeds s..s+k-1)', nonNegativeInt, 1)
   .option('--set <key=value>', 'hyperparameter (repeatable)', (v: string, p: string[]) => [...p, v], [])
-  .option('--eval-episodes <n>', 'deterministic evaluation episodes', (v) => Number(v), 10)
+  .option('--eval-episodes <n>', 'deterministic evaluation episodes', positiveInt, 10)
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
   .option('--jobs <n>', 'seeds at once (one per core; their wall times are then measured beside each other)', positiveInt, 1)
   .option('--json', 'JSON only');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positiveInt } from '../cli/option-parsers.ts';
 import { RunStore } from '../store/run-store.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { BACKENDS, type BackendName } from '../config/run-config.ts';
@@ -15,7 +16,7 @@ import { Trainer } from '../trainer/trainer.ts';
 
 const program = new Command('bench:speed')
   .option('--env <id...>', 'environments', ['Pendulum-v1'])
-  .option('--steps <n>', 'env steps per measurement', (v) => Number(v), 40_960)
+  .option('--steps <n>', 'env steps per measurement', positiveInt, 40_960)
   .option('--backend <name>', `one of ${BACKENDS.join(', ')}`, 'auto')
   .option('--json', 'JSON only');
 program.parse(process.argv);

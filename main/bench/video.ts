@@ -9,15 +9,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positiveInt } from '../cli/option-parsers.ts';
 import { initPhysics, makeEnv, Rng } from '../../sim/index.ts';
 import { recordVideo } from '../video/record-video.ts';
 import type { Container, RecordJob } from '../video/record-job.ts';
 
 const program = new Command('bench:video')
   .option('--env <id>', 'environment', 'HalfCheetah-v0')
-  .option('--frames <n>', 'video frames (env steps)', (v) => Number(v), 300)
-  .option('--width <px>', 'frame width', (v) => Number(v), 1280)
-  .option('--height <px>', 'frame height', (v) => Number(v), 720)
+  .option('--frames <n>', 'video frames (env steps)', positiveInt, 300)
+  .option('--width <px>', 'frame width', positiveInt, 1280)
+  .option('--height <px>', 'frame height', positiveInt, 720)
   .option('--json', 'JSON only');
 program.parse(process.argv);
 const opts = program.opts();
