@@ -177,6 +177,9 @@ export class WorkerVecEnv implements VecEnv {
   private readonly result: VecStepResult;
   /** Why the env can no longer be used (closed, or a worker died), else null. */
   private unusable: string | null = null;
+  private closed = false;
+  /** The calling thread's slice (unset only while its envs are being built). */
+  private readonly caller: VecEnvSlice | undefined;
 
   /** Blocks until every worker has built its envs (tsx and Rapier start-up: about half a second). */
   constructor({ envId, numEnvs, workers, make = {} }: WorkerVecEnvOptions) {
@@ -196,6 +199,7 @@ export class WorkerVecEnv implements VecEnv {
       this.close();
       throw this.failure({ start: 0, count: starts[1], name: CallerSlice.NAME }, error);
     }
+    this.caller = caller;
     this.slices = [new CallerSlice(caller), ...this.workers];
     try {
       this.awaitAll(); // the workers have built their envs
@@ -314,10 +318,13 @@ export class WorkerVecEnv implements VecEnv {
     this.shared.obs.copyWithin(to * size, from * size, (from + 1) * size);
   }
 
-  /** Terminates the workers (their envs go with them). Safe to call again. */
+  /** Frees the calling thread's envs and terminates the workers (their envs go with them). Safe to call again. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.unusable ??= 'closed';
     for (const worker of this.workers) worker.terminate();
+    this.caller?.envs.close();
   }
 
   /** The slice that holds env `index`. */
