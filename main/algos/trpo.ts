@@ -26,7 +26,6 @@ import { conjugateGradient, dot } from './conjugate-gradient.ts';
 import { FisherVectorProduct, policyParamCount, readPolicyGrads, readPolicyParams, writePolicyParams } from './fisher-vector-product.ts';
 import { OldPolicy, klFromOld, mean } from './old-policy.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
-import { linearAnneal } from '../rl/schedule.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { Rng } from '../../sim/index.ts';
 
@@ -36,7 +35,6 @@ export const trpoHparams = z
     learning_rate: real(1e-3, 'Critic Adam learning rate (the policy takes natural-gradient steps)', { gt: 0, max: 1, live: true }),
     anneal_lr: flag(false, 'Anneal the critic learning rate linearly to 0 over training'),
     max_kl: real(0.01, 'Trust region: largest mean KL(old || new) a policy step may reach', { gt: 0, max: 10, live: true }),
-    anneal_max_kl: flag(false, 'Shrink the trust region linearly to 0 over training, as anneal_lr shrinks PPO steps', { live: true }),
     cg_iters: integer(10, 'Conjugate-gradient iterations for the natural gradient', { min: 1, max: 200, live: true }),
     cg_damping: real(0.1, 'Damping added to the Fisher matrix: (F + damping I) x = g', { min: 0, max: 100, live: true }),
     line_search_steps: integer(10, 'Backtracking line-search steps before giving up', { min: 1, max: 100, live: true }),
@@ -89,8 +87,7 @@ class Trpo implements OnPolicyAlgorithm {
   }
 
   update(batch: RolloutBatch, context: UpdateContext): UpdateStats {
-    const maxKl = this.hp.anneal_max_kl ? linearAnneal(this.hp.max_kl, context.update, context.totalUpdates) : this.hp.max_kl;
-    const step = this.policyStep(batch, maxKl);
+    const step = this.policyStep(batch);
     const fit = this.critic.fit(batch, {
       epochs: this.hp.critic_epochs,
       numMinibatches: this.hp.num_minibatches,
@@ -100,7 +97,6 @@ class Trpo implements OnPolicyAlgorithm {
     });
     return {
       kl: step.kl,
-      max_kl: maxKl,
       line_search_steps: step.lineSearchSteps,
       step_accepted: step.accepted ? 1 : 0,
       surrogate_improvement: step.improvement,
@@ -114,7 +110,7 @@ class Trpo implements OnPolicyAlgorithm {
   }
 
   /** The natural-gradient step with line search on the whole batch. */
-  private policyStep(batch: RolloutBatch, maxKl: number): TrpoStepResult {
+  private policyStep(batch: RolloutBatch): TrpoStepResult {
     const { agent, hp } = this;
     const rows = batch.numSteps * batch.numEnvs;
     this.ensureBuffers(rows);
@@ -143,7 +139,7 @@ class Trpo implements OnPolicyAlgorithm {
     const xFx = dot(cg.x, fx);
     const result: TrpoStepResult = { kl: 0, lineSearchSteps: 0, accepted: false, improvement: 0, expectedImprovement: 0, policyGradNorm, cgResidual: cg.residualSquared };
     if (!(xFx > 0) || !Number.isFinite(xFx)) return result; // g = 0: nothing to climb
-    const beta = Math.sqrt((2 * maxKl) / xFx);
+    const beta = Math.sqrt((2 * hp.max_kl) / xFx);
     result.expectedImprovement = beta * dot(g, cg.x);
 
     const theta = new Float64Array(thetaOld.length);
@@ -153,7 +149,7 @@ class Trpo implements OnPolicyAlgorithm {
       writePolicyParams(agent, theta);
       const { surrogate, kl } = this.evaluatePolicy(batch, rows);
       result.lineSearchSteps = i + 1;
-      if (kl <= maxKl && surrogate > surrogateOld) {
+      if (kl <= hp.max_kl && surrogate > surrogateOld) {
         Object.assign(result, { kl, accepted: true, improvement: surrogate - surrogateOld });
         return result;
       }
