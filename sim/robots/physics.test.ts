@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
-import { FRAME_STRIDE, type Scene } from '../core/scene.ts';
+import { FRAME_STRIDE } from '../core/scene.ts';
+import { hasFloor, lowestPoint } from '../core/scene-height.ts';
 import { loadMjcf, type MjcfJoint } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
 import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
@@ -73,34 +74,6 @@ function rollout(env: MujocoEnv, config: RobotEnvConfig, steps: number): number[
   }
   return trace;
 }
-
-/** Lowest point of every sphere or capsule of the robot (bodies 1..), from a frame. */
-function lowestPoint(scene: Scene, frame: Float32Array): number {
-  let lowest = Infinity;
-  scene.bodies.forEach((body, b) => {
-    if (b === 0) return;
-    const o = FRAME_STRIDE * b;
-    const [qx, qy, qz, qw] = [frame[o + 3], frame[o + 4], frame[o + 5], frame[o + 6]];
-    // z row of the body's rotation matrix
-    const row = [2 * (qx * qz - qy * qw), 2 * (qy * qz + qx * qw), 1 - 2 * (qx * qx + qy * qy)];
-    const zOf = (p: readonly number[]) => frame[o + 2] + row[0] * p[0] + row[1] * p[1] + row[2] * p[2];
-    for (const g of body.geoms) {
-      if (g.type !== 'sphere' && g.type !== 'capsule') continue;
-      const center = zOf(g.pos);
-      let reach = 0;
-      if (g.type === 'capsule') {
-        // the geom's z axis in the body frame, then its world z component
-        const [x, y, z, w] = g.quat;
-        const axis = [2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)];
-        reach = Math.abs(row[0] * axis[0] + row[1] * axis[1] + row[2] * axis[2]) * g.size[1];
-      }
-      lowest = Math.min(lowest, center - reach - g.size[0]);
-    }
-  });
-  return lowest;
-}
-
-const hasFloor = (scene: Scene) => scene.bodies[0].geoms.some((g) => g.type === 'plane' && g.pos[2] === 0);
 
 describe.each(ROBOT_ENVS)('$config.id', ({ config, create }) => {
   it('repeats an episode bit for bit from the same seed, whatever ran before', () => {
