@@ -3,12 +3,12 @@
  * mujoco_speed.json), measured the same way: uniform random controls resampled every env step,
  * a reset every 1000 env steps.
  *
- *   node bin/run-ts.js sim/robots/bench-sim.ts [--seconds 3] [--env Hopper-v0]
- *   node bin/run-ts.js sim/robots/bench-sim.ts --workers 2 [--envs 8] [--seconds 3] [--env Hopper-v0]
+ *   npm run bench:sim -- [--json] [--seconds 3] [--env Hopper-v0]
+ *   npm run bench:sim -- --workers 2 [--envs 8] [--seconds 3] [--env Hopper-v0]
  *
  * env_steps_per_s is per CPU second of this single-threaded process (the machine is shared, and wall
  * time would count other jobs); wall_env_steps_per_s is per wall-clock second of the same run.
- * Prints JSON. Per env, where the time of one env step goes:
+ * Prints JSON (`--json` is accepted, as by the other benches, and changes nothing). Per env, where the time of one env step goes:
  * - rapier_us: inside Rapier's world.step (its own profiler), frameSkip times;
  * - loader_us: sim/mjcf's work around those steps (motor torques, reading poses, qpos/qvel);
  * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
@@ -161,12 +161,24 @@ function benchVector(config: RobotEnvConfig, numEnvs: number, workers: number, s
   return result;
 }
 
+/** A numeric option's value, or an error that names the option and what it needs. */
+function numberOption(name: string, value: string, integer: boolean, min: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new Error(`bench:sim: --${name} must be ${integer ? 'an integer' : 'a number'} of at least ${min}, got "${value}"`);
+  }
+  return n;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' }, workers: { type: 'string' }, envs: { type: 'string', default: '8' } } });
-  const seconds = Number(values.seconds);
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' }, workers: { type: 'string' }, envs: { type: 'string', default: '8' }, json: { type: 'boolean' } },
+  });
+  const seconds = numberOption('seconds', values.seconds, false, 0.1);
   const selected = ROBOT_ENVS.filter(({ config }) => !values.env || values.env === config.id);
+  if (selected.length === 0) throw new Error(`bench:sim: no robot env "${values.env}"; robots: ${ROBOT_ENVS.map(({ config }) => config.id).join(', ')}`);
   if (values.workers !== undefined) {
-    const workers = Number(values.workers), numEnvs = Number(values.envs);
+    const workers = numberOption('workers', values.workers, true, 0), numEnvs = numberOption('envs', values.envs, true, 1);
     await initPhysics();
     const envs = Object.fromEntries(selected.map(({ config }) => [config.id, benchVector(config, numEnvs, workers, seconds)]));
     const where = workers > 1 ? `${workers} threads (this one and ${workers - 1} worker threads)` : 'this thread alone (SyncVecEnv)';
@@ -199,4 +211,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ what: 'env steps per CPU second, one thread, random actions, reset every 1000 steps; ratio = ours / MuJoCo best sample', envs }, null, 1));
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 2;
+}
