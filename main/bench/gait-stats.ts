@@ -1,7 +1,8 @@
 /**
  * Whether a robot hops, runs or shuffles, from a recorded episode: the share of steps with every
  * ground-touching geom above the floor, and how many separate flight phases there were. A hopper
- * that hops has one flight phase per stride; one that shuffles or skates has none.
+ * that hops has one flight phase per stride; one that shuffles or skates has none. The root body's
+ * height and tilt tell a running robot from one that found a way to move on its back or side.
  */
 import { FRAME_STRIDE, type Scene } from '../../sim/core/scene.ts';
 import { lowestPoint } from '../../sim/core/scene-height.ts';
@@ -14,16 +15,33 @@ export interface GaitStats {
   flightPhases: number;
   /** Take-offs per simulated second. */
   flightsPerSecond: number;
+  /** Lowest and highest position of the root body's origin (the first body after the world). */
+  rootHeightRange: [number, number];
+  /** Largest angle between the root body's z axis and the world's up, in degrees. */
+  rootTiltMaxDeg: number;
 }
 
 export function gaitStats(scene: Scene, frames: ArrayLike<number>, steps: number, dtSeconds: number, clearance: number): GaitStats {
   const stride = scene.bodies.length * FRAME_STRIDE;
   let airborne = 0, flightPhases = 0, wasAirborne = false;
+  let lowestRoot = Infinity, highestRoot = -Infinity, leastUp = 1;
   for (let t = 0; t < steps; t++) {
     const inAir = lowestPoint(scene, frames as readonly number[], t * stride) > clearance;
     if (inAir) airborne++;
     if (inAir && !wasAirborne) flightPhases++;
     wasAirborne = inAir;
+    const root = t * stride + FRAME_STRIDE;
+    const [z, qx, qy] = [frames[root + 2], frames[root + 3], frames[root + 4]];
+    lowestRoot = Math.min(lowestRoot, z);
+    highestRoot = Math.max(highestRoot, z);
+    leastUp = Math.min(leastUp, 1 - 2 * (qx * qx + qy * qy)); // z row, z column of its rotation
   }
-  return { steps, airborneFraction: airborne / steps, flightPhases, flightsPerSecond: flightPhases / (steps * dtSeconds) };
+  return {
+    steps,
+    airborneFraction: airborne / steps,
+    flightPhases,
+    flightsPerSecond: flightPhases / (steps * dtSeconds),
+    rootHeightRange: [lowestRoot, highestRoot],
+    rootTiltMaxDeg: (Math.acos(Math.max(-1, Math.min(1, leastUp))) * 180) / Math.PI,
+  };
 }

@@ -2,7 +2,7 @@
  * `npm run bench:gait -- RUN_DIR... [--episodes 3] [--seed 10000] [--clearance 0.005]`
  * Deterministic evaluation episodes of each run's latest checkpoint (as `gaitlab eval` plays them),
  * and per episode how it moves (gait-stats.ts): its length, the share of steps in the air and the
- * flight phases. One JSON line per run.
+ * flight phases, and the root body's height range and largest tilt. One JSON line per run.
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -28,7 +28,7 @@ for (const dir of program.args) {
     const { trajectories } = trainer.recordEvaluation(opts.episodes, opts.seed);
     const episodes = trajectories.map((t) => {
       const stats = gaitStats(t.scene, t.frames, t.rewards.length, t.dtSeconds, opts.clearance);
-      return { seed: t.seed, steps: stats.steps, airborne_fraction: +stats.airborneFraction.toFixed(3), flight_phases: stats.flightPhases, flights_per_s: +stats.flightsPerSecond.toFixed(2) };
+      return { seed: t.seed, steps: stats.steps, airborne_fraction: +stats.airborneFraction.toFixed(3), flight_phases: stats.flightPhases, flights_per_s: +stats.flightsPerSecond.toFixed(2), root_height_m: stats.rootHeightRange.map((z) => +z.toFixed(3)), root_tilt_max_deg: +stats.rootTiltMaxDeg.toFixed(1) };
     });
     console.log(JSON.stringify({ run: run.info.id, env: run.info.config.env, algo: run.info.config.algo, seed: run.info.config.seed, step: trajectories[0]?.step, episodes }));
   } finally {
