@@ -1,5 +1,5 @@
 /** The CLI as a user runs it: a real process, real files, and clear errors for bad input. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,41 @@ describe('gaitlab train', () => {
     const result = JSON.parse(evaluated.stdout.trim().split('\n').pop()!);
     expect(result.returns).toHaveLength(2);
     expect(result.checkpoint).toBe(1536);
+  });
+
+  it('Ctrl-C finishes the update, checkpoints it and exits cleanly; resume goes on from there', async () => {
+    const child = spawn(process.execPath, [
+      CLI, 'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
+      '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '1000',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once the run has trained a few updates.
+    let dir = '';
+    while (!dir || !fs.existsSync(path.join(dir, 'metrics.jsonl')) || fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n').length < 4) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const id = /run (\S+) \(/.exec(stderr)?.[1];
+      if (id) dir = path.join(runsDir, id);
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/stopping after this update/);
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(summary.status).toBe('stopped');
+    const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(info.status).toBe('stopped');
+    const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const stoppedAt = rows[rows.length - 1].step;
+    expect(stoppedAt).toBe(summary.step);
+    // the stop wrote a checkpoint of the last whole update (none was due by --checkpoint-every)
+    expect(fs.readdirSync(path.join(dir, 'checkpoints'))).toEqual([String(stoppedAt)]);
+
+    const resumed = await gaitlab(['resume', path.basename(dir), '--runs', runsDir, '--steps', String(stoppedAt + 512), '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').pop()!).step).toBe(stoppedAt + 512);
   });
 
   it('lists envs and algorithms', async () => {
