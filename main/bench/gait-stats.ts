@@ -5,7 +5,7 @@
  * height and tilt tell a running robot from one that found a way to move on its back or side.
  */
 import { FRAME_STRIDE, type Scene } from '../../sim/core/scene.ts';
-import { lowestPoint } from '../../sim/core/scene-height.ts';
+import { lowestPoint, zRow } from '../../sim/core/scene-height.ts';
 
 export interface GaitStats {
   steps: number;
@@ -31,10 +31,9 @@ export function gaitStats(scene: Scene, frames: ArrayLike<number>, steps: number
     if (inAir && !wasAirborne) flightPhases++;
     wasAirborne = inAir;
     const root = t * stride + FRAME_STRIDE;
-    const [z, qx, qy] = [frames[root + 2], frames[root + 3], frames[root + 4]];
-    lowestRoot = Math.min(lowestRoot, z);
-    highestRoot = Math.max(highestRoot, z);
-    leastUp = Math.min(leastUp, 1 - 2 * (qx * qx + qy * qy)); // z row, z column of its rotation
+    lowestRoot = Math.min(lowestRoot, frames[root + 2]);
+    highestRoot = Math.max(highestRoot, frames[root + 2]);
+    leastUp = Math.min(leastUp, zRow(frames as readonly number[], root)[2]);
   }
   return {
     steps,

@@ -5,15 +5,22 @@
  */
 import { FRAME_STRIDE, type Frame, type Scene } from './scene.ts';
 
+/**
+ * The z row of a body's rotation matrix, from its pose at `o` in a frame: the world z components of
+ * its x, y and z axes (the last is how upright it stands).
+ */
+export function zRow(frame: Frame | readonly number[], o: number): [number, number, number] {
+  const [qx, qy, qz, qw] = [frame[o + 3], frame[o + 4], frame[o + 5], frame[o + 6]];
+  return [2 * (qx * qz - qy * qw), 2 * (qy * qz + qx * qw), 1 - 2 * (qx * qx + qy * qy)];
+}
+
 /** Lowest point of every sphere or capsule of the robot (bodies 1..; body 0 is the world) in a frame at `offset`. */
 export function lowestPoint(scene: Scene, frame: Frame | readonly number[], offset = 0): number {
   let lowest = Infinity;
   scene.bodies.forEach((body, b) => {
     if (b === 0) return;
     const o = offset + FRAME_STRIDE * b;
-    const [qx, qy, qz, qw] = [frame[o + 3], frame[o + 4], frame[o + 5], frame[o + 6]];
-    // z row of the body's rotation matrix
-    const row = [2 * (qx * qz - qy * qw), 2 * (qy * qz + qx * qw), 1 - 2 * (qx * qx + qy * qy)];
+    const row = zRow(frame, o);
     const zOf = (p: readonly number[]) => frame[o + 2] + row[0] * p[0] + row[1] * p[1] + row[2] * p[2];
     for (const g of body.geoms) {
       if (g.type !== 'sphere' && g.type !== 'capsule') continue;
