@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { net, protocol, type CustomScheme } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { CONTENT_SECURITY_POLICY } from '../main/serve/static-files.ts';
+import { CONTENT_SECURITY_POLICY } from '../main/static/static-files.ts';
 
 export const APP_ORIGIN = 'gaitlab://app';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Lab } from '../main/lab/lab.ts';
-import { fakeLauncher } from '../main/lab/test-fake-trainer.ts';
-import { CONTENT_SECURITY_POLICY } from '../main/serve/static-files.ts';
-import { useTempDir } from '../main/store/test-temp-dir.ts';
+import { fakeLauncher } from '../main/lab/fake-trainer.test-support.ts';
+import { CONTENT_SECURITY_POLICY } from '../main/static/static-files.ts';
+import { useTempDir } from '../main/store/temp-dir.test-support.ts';
 import { serveVideos, VIDEO_SCHEME, videoResponse, videoUrl } from './video-protocol.ts';
 
 const tempDir = useTempDir();

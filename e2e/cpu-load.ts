@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { processTable, type ProcessEntry } from '../main/lab/process-table.ts';
+import { processTable, type ProcessEntry } from '../main/video/process-table.ts';
 
 export interface CpuLoad {
   /** Cores' worth of CPU that processes outside the watched tree kept busy, on average. */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { findElectron } from '../main/cli/start-command.ts';
+import { findElectron } from '../main/video/find-electron.ts';
 
 test('the Electron app opens the Lab and trains a run', async () => {
   const electronFound = findElectron();

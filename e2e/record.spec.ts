@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { demux } from '../main/video/test-video-probe.ts';
+import { demux } from '../main/video/video-probe.test-support.ts';
 import { expect, keepScreenshot, startRunFromUi, test } from './fixtures.ts';
 
 test('Record: a short Pendulum run, then a video of its latest checkpoint, played in the app', async ({ app: page, lab }) => {

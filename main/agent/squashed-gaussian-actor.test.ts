@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { box, uniformBox, type BoxSpace } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { finiteDifference, randomArray, seededUniform } from '../rl/test-support.ts';
+import { finiteDifference, randomArray, seededUniform } from '../rl/numeric.test-support.ts';
 import { LOG_STD_MAX, LOG_STD_MIN, SquashedGaussianActor } from './squashed-gaussian-actor.ts';
 
 async function actor(actionSpace: BoxSpace, seed: number): Promise<SquashedGaussianActor> {

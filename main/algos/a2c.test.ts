@@ -1,9 +1,9 @@
 /** A2C: SB3's defaults, RMSprop, one step per rollout on the advantages. */
 import { describe, expect, it } from 'vitest';
 import { a2c, a2cHparams } from './a2c.ts';
-import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
+import { syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 7e-4 };
 

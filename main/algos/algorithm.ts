@@ -7,7 +7,9 @@ import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { DeterministicPolicy } from '../agent/policy.ts';
 import type { NnBackend } from '../rl/nn/backend.ts';
 import type { BoxSpace, Rng } from '../../sim/index.ts';
-import type { AdvantageEstimator } from '../trainer/rollout.ts';
+
+/** How advantages are estimated: GAE on the critic's values, or relative to a group (group-advantages.ts). */
+export type AdvantageEstimator = { kind: 'gae' } | { kind: 'group'; groupSize: number; leaveOneOut: boolean; scaleByStd: boolean };
 
 /** One rollout, flattened time-major: row t * numEnvs + e. */
 export interface RolloutBatch {

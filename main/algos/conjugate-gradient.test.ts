@@ -1,7 +1,7 @@
 /** Conjugate gradient against systems solved by hand. */
 import { describe, expect, it } from 'vitest';
 import { conjugateGradient } from './conjugate-gradient.ts';
-import { seededUniform } from '../rl/test-support.ts';
+import { seededUniform } from '../rl/numeric.test-support.ts';
 
 /** out = A v for a dense row-major A [n, n]. */
 function dense(a: number[][]) {

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { seededUniform } from '../rl/test-support.ts';
+import { seededUniform } from '../rl/numeric.test-support.ts';
 import { ddpg, ddpgHparams } from './ddpg.ts';
 import { DeterministicPolicyGradient } from './dpg.ts';
-import { randomTransitions, tinyEnv, tinyNets } from './off-policy-test-support.ts';
-import { expectLearns } from './learning-check.ts';
+import { randomTransitions, tinyEnv, tinyNets } from './off-policy.test-support.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 describe('ddpg', () => {
   it("declares CleanRL's ddpg_continuous_action defaults", () => {

@@ -4,10 +4,10 @@ import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { dpo, dpoHparams, dpoObjective } from './dpo.ts';
 import { ratioLoss, type PolicyTermResult } from './ratio-objective.ts';
 import type { LossGradients, Minibatch } from './minibatch.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
-import { finiteDifference, seededUniform } from '../rl/test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
+import { finiteDifference, seededUniform } from '../rl/numeric.test-support.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 const term = dpoObjective(2, 0.6);
 /** drift = loss + ρÂ, since the term's loss is -(ρÂ - drift). */

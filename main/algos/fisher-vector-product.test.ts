@@ -5,8 +5,8 @@ import type { ActorCritic } from '../agent/actor-critic.ts';
 import { FisherVectorProduct, policyParamCount, readPolicyGrads, readPolicyParams, writePolicyParams } from './fisher-vector-product.ts';
 import { OldPolicy, klFromOldBackward } from './old-policy.ts';
 import { dot } from './conjugate-gradient.ts';
-import { syntheticAgent } from './algo-test-support.ts';
-import { randomArray, relativeError, seededUniform } from '../rl/test-support.ts';
+import { syntheticAgent } from './synthetic-agent.test-support.ts';
+import { randomArray, relativeError, seededUniform } from '../rl/numeric.test-support.ts';
 
 /** ∇θ mean_b KL(old_b || π_θ(s_b)) at θ [P], by the distributions' KL gradients and one backward. */
 function klGradient(agent: ActorCritic, old: OldPolicy, obs: Float32Array, rows: number, theta: Float64Array): Float64Array {

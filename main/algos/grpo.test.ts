@@ -6,7 +6,7 @@ import { selectBackend } from '../rl/nn/backend.ts';
 import { buildEnvStack } from '../trainer/env-stack.ts';
 import { RolloutCollector } from '../trainer/rollout.ts';
 import { grpo, grpoHparams } from './grpo.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 import { initPhysics } from '../../sim/robots/physics.ts';
 
 async function groupRollout(envId: string) {

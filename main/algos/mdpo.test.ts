@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { mdpo, mdpoHparams, mdpoLoss, mdpoStepSize } from './mdpo.ts';
 import { OldPolicy } from './old-policy.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
-import { finiteDifference } from '../rl/test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
+import { finiteDifference } from '../rl/numeric.test-support.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
   it('runs from 1 at the first update to 1/K at the last, linearly', () => {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { OldPolicy, klFromOld, klToOld, klToOldBackward, mean } from './old-policy.ts';
-import { syntheticAgent } from './algo-test-support.ts';
-import { finiteDifference, randomArray, seededUniform } from '../rl/test-support.ts';
+import { syntheticAgent } from './synthetic-agent.test-support.ts';
+import { finiteDifference, randomArray, seededUniform } from '../rl/numeric.test-support.ts';
 
 describe('OldPolicy', () => {
   it('captures the current heads and log-std, so both KLs start at exactly 0', async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { policyGradientLoss } from './policy-gradient.ts';
 import type { LossGradients } from './minibatch.ts';
-import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
-import { finiteDifference } from '../rl/test-support.ts';
+import { syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
+import { finiteDifference } from '../rl/numeric.test-support.ts';
 
 describe('policyGradientLoss', () => {
   for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FusedMlp } from '../rl/nn/fused-mlp.ts';
 import { orthogonalInit, type MlpSpec } from '../rl/nn/mlp.ts';
-import { seededUniform } from '../rl/test-support.ts';
+import { seededUniform } from '../rl/numeric.test-support.ts';
 import { polyakUpdate } from './polyak.ts';
 
 const spec: MlpSpec = { inputSize: 3, hiddenSizes: [5], outputSize: 2, activation: 'relu', hiddenGain: Math.SQRT2, outputGain: 1 };

@@ -6,7 +6,7 @@ import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import type { Space } from '../../sim/core/spaces.ts';
 import { ppoHparams, ppoLoss } from './ppo.ts';
 import type { LossGradients, Minibatch } from './minibatch.ts';
-import { finiteDifference, seededUniform } from '../rl/test-support.ts';
+import { finiteDifference, seededUniform } from '../rl/numeric.test-support.ts';
 
 async function setup(actionSpace: Space, seed: number) {
   const uniform = seededUniform(seed);

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { reinforce, reinforceHparams } from './reinforce.ts';
 import { computeGae } from '../rl/gae.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
-import { syntheticAgent, syntheticBatch } from './algo-test-support.ts';
+import { syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
 import type { RolloutBatch } from './algorithm.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { randomArray, seededUniform } from '../rl/test-support.ts';
+import { randomArray, seededUniform } from '../rl/numeric.test-support.ts';
 import { Sac, sac, sacHparams } from './sac.ts';
-import { expectGradientsMatch, randomTransitions, tinyEnv, tinyNets } from './off-policy-test-support.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectGradientsMatch, randomTransitions, tinyEnv, tinyNets } from './off-policy.test-support.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 async function tinySac(seed: number, hparams: Record<string, unknown> = {}) {
   const rng = Rng.fromSeed(seed);

@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { seededUniform } from '../rl/test-support.ts';
+import { seededUniform } from '../rl/numeric.test-support.ts';
 import { tanhBox } from '../agent/tanh-box.ts';
 import { DeterministicPolicyGradient } from './dpg.ts';
 import { ddpgHparams } from './ddpg.ts';
 import { smoothTargetActions, td3, td3Hparams } from './td3.ts';
-import { expectGradientsMatch, randomTransitions, tinyEnv, tinyNets } from './off-policy-test-support.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectGradientsMatch, randomTransitions, tinyEnv, tinyNets } from './off-policy.test-support.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 async function tinyTd3(seed: number, hparams: Record<string, unknown> = {}) {
   const hp = td3Hparams.parse({ ...tinyNets, ...hparams });

@@ -5,10 +5,10 @@ import { trpo, trpoHparams } from './trpo.ts';
 import { OldPolicy, klFromOld, mean } from './old-policy.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
 import type { RolloutBatch } from './algorithm.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
 import { normalizeAdvantages } from '../rl/normalize-advantages.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 

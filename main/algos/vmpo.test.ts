@@ -4,10 +4,10 @@ import { uniformBox, discrete } from '../../sim/core/spaces.ts';
 import { MIN_MULTIPLIER, VmpoScratch, selectTopHalf, temperatureLoss, vmpo, vmpoHparams, vmpoKlBackward, vmpoLoss } from './vmpo.ts';
 import { OldPolicy, klFromOld, mean } from './old-policy.ts';
 import type { LossGradients, Minibatch } from './minibatch.ts';
-import { snapshotParams, syntheticAgent, syntheticBatch } from './algo-test-support.ts';
-import { finiteDifference } from '../rl/test-support.ts';
+import { snapshotParams, syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.ts';
+import { finiteDifference } from '../rl/numeric.test-support.ts';
 import { Rng } from '../../sim/index.ts';
-import { expectLearns } from './learning-check.ts';
+import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 const context = { update: 1, totalUpdates: 10, learningRate: 1e-3 };
 

@@ -11,12 +11,12 @@ import { BACKENDS, type BackendName } from '../config/run-config.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { RunStore } from '../store/run-store.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-parsers.ts';
-import { parseSetFlag } from './presets.ts';
+import { parseSetFlag } from '../config/presets.ts';
 import { runTraining } from './train-command.ts';
 import { videoScheduleFromFlags } from './video-schedule-flags.ts';
 import { runEvaluation } from './eval-command.ts';
 import { runRecord } from './record-command.ts';
-import { CAMERA_STYLES } from '../video/record-job.ts';
+import { CAMERA_STYLES } from '../config/record-request.ts';
 import { serve, start } from './start-command.ts';
 import { labVersions } from '../lab/versions.ts';
 

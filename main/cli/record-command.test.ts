@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
-import { decodeFrames, demux, type FrameStats } from '../video/test-video-probe.ts';
+import { decodeFrames, demux, type FrameStats } from '../video/video-probe.test-support.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/gaitlab.js', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';

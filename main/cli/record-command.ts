@@ -7,7 +7,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { RunHandle } from '../store/run-store.ts';
 import { jobFrameCount, type Container } from '../video/record-job.ts';
-import { recordRequestSchema } from '../video/record-request.ts';
+import { recordRequestSchema } from '../config/record-request.ts';
 import { recordVideo } from '../video/record-video.ts';
 import { buildRunJob } from '../video/run-job.ts';
 

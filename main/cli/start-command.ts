@@ -4,27 +4,12 @@
  * there is one. `gaitlab serve` is the second half alone.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../serve/server.ts';
+import { findElectron } from '../video/find-electron.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The Electron binary's path, or null with the reason (not installed, or its download was skipped). */
-export function findElectron(): { binary: string } | { missing: string } {
-  const require = createRequire(import.meta.url);
-  try {
-    // The electron package's main export is the path of its downloaded binary; it throws without one.
-    const binary = require('electron') as unknown;
-    if (typeof binary !== 'string') return { missing: 'the electron package did not export a binary path' };
-    // A half-finished download leaves the path file without the binary.
-    return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}` };
-  } catch (error) {
-    return { missing: (error as Error).message.split('\n')[0] };
-  }
-}
 
 export async function serve(options: { port: number; runs: string; open: boolean }): Promise<void> {
   const server = await startServer({ port: options.port, runsDir: path.resolve(options.runs) });

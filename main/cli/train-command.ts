@@ -2,7 +2,7 @@
  * `gaitlab train` / `gaitlab resume`: runs a Trainer in this process with a live progress bar, and
  * records the videos the run's schedule asks for (see training-videos.ts).
  */
-import { describeSchedule } from '../lab/video-schedule.ts';
+import { describeSchedule } from '../config/video-schedule.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import { TrainingProgress } from './progress.ts';

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
 import type { RecorderLauncher } from '../lab/video-jobs.ts';
-import { videoScheduleSchema } from '../lab/video-schedule.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 import { RunStore } from '../store/run-store.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
-import type { RecordRequest } from '../video/record-request.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 import { scheduleToFollow, TrainingVideos } from './training-videos.ts';
 
 const tempDir = useTempDir();

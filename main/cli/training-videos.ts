@@ -5,8 +5,9 @@
  * run and writes into its videos/ folder: training goes exactly as it would without videos.
  */
 import { ScheduledVideos } from '../lab/scheduled-videos.ts';
-import { forkRecorder, VideoJobs, type RecorderLauncher, type VideoJob } from '../lab/video-jobs.ts';
-import { describeSchedule, type VideoSchedule } from '../lab/video-schedule.ts';
+import type { VideoJob } from '../lab/api.ts';
+import { forkRecorder, VideoJobs, type RecorderLauncher } from '../lab/video-jobs.ts';
+import { describeSchedule, type VideoSchedule } from '../config/video-schedule.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { findBrowser } from '../video/browser.ts';
 

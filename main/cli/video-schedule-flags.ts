@@ -3,7 +3,7 @@
  * (updates) or `--video-schedule capped-cubic`, and `--video-size WxH` for either. Checked by the
  * schedule's own schema; each problem is named by its flag.
  */
-import { videoScheduleSchema, type VideoSchedule } from '../lab/video-schedule.ts';
+import { videoScheduleSchema, type VideoSchedule } from '../config/video-schedule.ts';
 
 export interface VideoFlags {
   videoEvery?: number;

@@ -4,7 +4,7 @@
  */
 import { listEnvs } from '../../sim/index.ts';
 import { getAlgorithm, parseHparams } from '../algos/index.ts';
-import { builtinPreset, readPreset } from '../cli/presets.ts';
+import { builtinPreset, readPreset } from './presets.ts';
 import { runConfigSchema, type BackendName, type RunConfig, type Hparams } from './run-config.ts';
 
 export interface RunRequest {

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { hparamValueSchema } from '../config/run-config.ts';
-import { trainerCommandSchema } from './protocol.ts';
-import { recordRequestSchema } from '../video/record-request.ts';
-import { videoScheduleSchema } from './video-schedule.ts';
+import { trainerCommandSchema } from '../trainer/protocol.ts';
+import { recordRequestSchema } from '../config/record-request.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 import type { LabMethod } from './api.ts';
 
 /** A run id names a folder in the runs folder: no separators, no leading dot (never a path). */

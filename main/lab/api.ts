@@ -7,14 +7,33 @@
 import type { HparamValue, Hparams } from '../config/run-config.ts';
 import type { MetricsRow, RunEvent, RunInfo } from '../store/run-store.ts';
 import type { Scene } from '../../sim/core/scene.ts';
-import type { TrainerCommand, TrainerMessage, TrajectoryMessage } from './protocol.ts';
-import type { RecordRequestInput } from '../video/record-request.ts';
-import type { VideoFile, VideoJob } from './video-jobs.ts';
-import type { VideoSchedule, VideoScheduleInput } from './video-schedule.ts';
+import type { TrajectoryMessage } from '../store/trajectory-file.ts';
+import type { TrainerCommand, TrainerMessage } from '../trainer/protocol.ts';
+import type { RecordRequestInput } from '../config/record-request.ts';
+import type { VideoSchedule, VideoScheduleInput } from '../config/video-schedule.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
-export type { RecordRequestInput, VideoFile, VideoJob, VideoSchedule, VideoScheduleInput };
-export type { RunStatus } from './protocol.ts';
+export type { RecordRequestInput, VideoSchedule, VideoScheduleInput };
+export type { RunStatus } from '../store/run-info.ts';
+
+export interface VideoJob {
+  id: string;
+  runId: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Frames encoded so far, of `total` (0 until the episodes are played). */
+  done: number;
+  total: number;
+  /** The file's name in the run's videos/ folder, once done. */
+  file?: string;
+  /** Why it failed; or, when done, why the container asked for was not used. */
+  message?: string;
+}
+
+export interface VideoFile {
+  name: string;
+  bytes: number;
+  modifiedAt: string;
+}
 
 /** One hyperparameter as a form field, derived from the algorithm's zod schema. */
 export interface HparamField {

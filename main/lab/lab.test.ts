@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import type { LabEvent, NewRunRequest } from './api.ts';
 import { Lab, type LabOptions } from './lab.ts';
-import type { TrajectoryMessage } from './protocol.ts';
-import { fakeLauncher } from './test-fake-trainer.ts';
+import type { TrajectoryMessage } from '../store/trajectory-file.ts';
+import { fakeLauncher } from './fake-trainer.test-support.ts';
 
 const tempDir = useTempDir();
 const request = (overrides: Partial<NewRunRequest> = {}): NewRunRequest => ({

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import type { LabEvent, RunStatus } from './api.ts';
 import { forkTrainer } from './fork-launcher.ts';
 import { Lab } from './lab.ts';

@@ -20,20 +20,22 @@ import type {
   RunValidation,
   Scene,
   TrajectoryMessage,
+  VideoFile,
+  VideoJob,
   VideoLocation,
 } from './api.ts';
 import { buildCatalog } from './catalog.ts';
 import { forkRun } from './fork.ts';
 import { LatestThrottle } from './latest-throttle.ts';
 import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
-import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from './protocol.ts';
+import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from '../trainer/protocol.ts';
 import { envScene } from './scenes.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
 import { labVersions } from './versions.ts';
-import { forkRecorder, VideoJobs, type RecorderLauncher, type VideoFile, type VideoJob } from './video-jobs.ts';
-import { recordRequestSchema, type RecordRequestInput } from '../video/record-request.ts';
+import { forkRecorder, VideoJobs, type RecorderLauncher } from './video-jobs.ts';
+import { recordRequestSchema, type RecordRequestInput } from '../config/record-request.ts';
 import { ScheduledVideos } from './scheduled-videos.ts';
-import { videoScheduleSchema, type VideoScheduleInput } from './video-schedule.ts';
+import { videoScheduleSchema, type VideoScheduleInput } from '../config/video-schedule.ts';
 
 export interface LabOptions {
   runsDir: string;

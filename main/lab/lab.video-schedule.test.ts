@@ -1,12 +1,12 @@
 /** The Lab and a run's video schedule: followed while the run trains here, kept with the run. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../store/test-temp-dir.ts';
-import type { RecordRequest } from '../video/record-request.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 import { Lab } from './lab.ts';
-import { fakeLauncher } from './test-fake-trainer.ts';
+import { fakeLauncher } from './fake-trainer.test-support.ts';
 import type { RecorderProcess } from './video-jobs.ts';
-import { videoScheduleSchema } from './video-schedule.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 
 const tempDir = useTempDir();
 

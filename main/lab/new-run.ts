@@ -8,7 +8,7 @@ import { listEnvs } from '../../sim/index.ts';
 import { listAlgorithms, parseHparams, getAlgorithm } from '../algos/index.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { runConfigSchema, type Hparams, type RunConfig } from '../config/run-config.ts';
-import { builtinPreset } from '../cli/presets.ts';
+import { builtinPreset } from '../config/presets.ts';
 import type { FieldIssue, NewRunRequest, RunDefaults } from './api.ts';
 
 const budgetSchema = runConfigSchema.pick({ seed: true, totalSteps: true });

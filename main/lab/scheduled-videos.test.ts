@@ -3,11 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
 import { RunStore, type RunHandle, type SavedTrajectory } from '../store/run-store.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
-import type { RecordRequest } from '../video/record-request.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 import { ScheduledVideos } from './scheduled-videos.ts';
 import { VideoJobs } from './video-jobs.ts';
-import { videoScheduleSchema } from './video-schedule.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 
 const tempDir = useTempDir();
 

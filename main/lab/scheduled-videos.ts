@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import type { RunHandle } from '../store/run-store.ts';
-import type { RecordRequest } from '../video/record-request.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 import type { VideoJobs } from './video-jobs.ts';
-import { updatesDue, type VideoSchedule } from './video-schedule.ts';
+import { updatesDue, type VideoSchedule } from '../config/video-schedule.ts';
 
 interface Scheduled {
   run: RunHandle;

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TrainerCommand } from './protocol.ts';
+import type { TrainerCommand } from '../trainer/protocol.ts';
 
 export interface TrainerExit {
   code: number | null;

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
 import { RunStore } from '../store/run-store.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
-import { recordRequestSchema } from '../video/record-request.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
+import { recordRequestSchema } from '../config/record-request.ts';
 import type { TrainerExit } from './trainer-launcher.ts';
-import { VideoJobs, type RecorderProcess, type VideoJob } from './video-jobs.ts';
+import type { VideoJob } from './api.ts';
+import { VideoJobs, type RecorderProcess } from './video-jobs.ts';
 
 const tempDir = useTempDir();
 

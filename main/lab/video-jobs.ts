@@ -8,30 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { VideoFile, VideoJob } from './api.ts';
 import { TEMP_PREFIX } from '../store/atomic-write.ts';
 import type { RunHandle } from '../store/run-store.ts';
-import type { RecordRequest } from '../video/record-request.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 import type { RecorderMessage } from '../video/record-process.ts';
 import { tailOf, tsxExecArgv, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
-
-export interface VideoJob {
-  id: string;
-  runId: string;
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-  /** Frames encoded so far, of `total` (0 until the episodes are played). */
-  done: number;
-  total: number;
-  /** The file's name in the run's videos/ folder, once done. */
-  file?: string;
-  /** Why it failed; or, when done, why the container asked for was not used. */
-  message?: string;
-}
-
-export interface VideoFile {
-  name: string;
-  bytes: number;
-  modifiedAt: string;
-}
 
 /** The containers the recorder writes, with their media types: what a run's videos/ folder lists and the UI's hosts serve. */
 export const VIDEO_MEDIA_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.webm': 'video/webm' };

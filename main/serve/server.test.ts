@@ -4,8 +4,8 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LabEvent, WireServerFrame } from '../lab/api.ts';
-import { fakeLauncher } from '../lab/test-fake-trainer.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { fakeLauncher } from '../lab/fake-trainer.test-support.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import { startServer, type LabServer } from './server.ts';
 
 const tempDir = useTempDir();

@@ -6,18 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { Lab } from '../lab/lab.ts';
 import { forkTrainer } from '../lab/fork-launcher.ts';
 import type { TrainerLauncher } from '../lab/trainer-launcher.ts';
 import { Access } from './access.ts';
 import { attachLabSocket } from './lab-socket.ts';
-import { sendText, serveStatic } from './static-files.ts';
+import { RENDERER_DIST, sendText, serveStatic } from '../static/static-files.ts';
 import { VIDEO_ROUTE, videoPath } from './video-reply.ts';
 import { serveVideo } from './video-route.ts';
-
-export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
 export interface ServerOptions {
   /** 0: any free port. */

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
-import { fakeLauncher } from '../lab/test-fake-trainer.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { fakeLauncher } from '../lab/fake-trainer.test-support.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import { startServer, type LabServer } from './server.ts';
 import { videoPath } from './video-reply.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints, loadCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { useTempDir } from './test-temp-dir.ts';
+import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
 const KEEP_ALL = 100;

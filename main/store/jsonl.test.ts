@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { JsonlLog } from './jsonl.ts';
-import { useTempDir } from './test-temp-dir.ts';
+import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
 const rowSchema = z.object({ step: z.number(), loss: z.number().nullable() }).strict();

@@ -5,12 +5,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { runConfigSchema } from '../config/run-config.ts';
-import { RUN_STATUSES } from '../lab/protocol.ts';
-import { videoScheduleSchema } from '../lab/video-schedule.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { readJsonFile } from './json-file.ts';
 
 const RUN_INFO_FILE = 'run.json';
+
+export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runInfoSchema = z
   .object({

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
 import { RunStore } from './run-store.ts';
-import { useTempDir } from './test-temp-dir.ts';
+import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
-const WRITER = path.join(import.meta.dirname, 'kill-test-writer.ts');
+const WRITER = path.join(import.meta.dirname, 'kill-writer.test-support.ts');
 
 /** Runs the writer until it has written `checkpoints` checkpoints plus a random few milliseconds, then SIGKILLs it. */
 function runAndKill(root: string, runId: string, checkpoints: number): Promise<void> {

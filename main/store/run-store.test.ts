@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runConfigSchema, type RunConfig } from '../config/run-config.ts';
 import { RunStore, runInfoSchema, type BrokenRun } from './run-store.ts';
-import { useTempDir } from './test-temp-dir.ts';
+import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
 const runsDir = () => path.join(tempDir(), 'runs');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scene } from '../../sim/core/scene.ts';
 import { listTrajectories, readTrajectory, trajectoryName, writeTrajectory, type SavedTrajectory } from './trajectory-file.ts';
-import { useTempDir } from './test-temp-dir.ts';
+import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
 

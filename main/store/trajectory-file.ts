@@ -15,10 +15,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { FRAME_STRIDE, type Scene } from '../../sim/core/scene.ts';
-import type { TrajectoryMessage } from '../lab/protocol.ts';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write.ts';
 import { describeFsError } from './fs-errors.ts';
 import { parseJson } from './json-file.ts';
+
+/** An episode as drawn by the viewer: frames are packed (x, y, z, qx, qy, qz, qw) per body. */
+export interface TrajectoryMessage {
+  envId: string;
+  dtSeconds: number;
+  numBodies: number;
+  /** [steps, numBodies * 7]: the pose each step's action was taken from, the reset pose first. */
+  frames: number[];
+  /** [steps] */
+  rewards: number[];
+  /** Update index and env step at which the episode finished. */
+  update: number;
+  step: number;
+  episodeReturn: number;
+  deterministic: boolean;
+}
 
 /** An episode as stored: what the viewer plays, plus the scene to draw it with and where it came from. */
 export interface SavedTrajectory extends TrajectoryMessage {

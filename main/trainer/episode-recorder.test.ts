@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TrajectoryMessage } from '../lab/protocol.ts';
+import type { TrajectoryMessage } from '../store/trajectory-file.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { RunStore } from '../store/run-store.ts';
 import { cappedCubic } from './episode-recorder.ts';

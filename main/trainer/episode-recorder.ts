@@ -8,7 +8,7 @@
  */
 import type { NormalizeObservation, VecEnv, VecStepResult } from '../../sim/index.ts';
 import type { DeterministicPolicy } from '../agent/policy.ts';
-import type { TrajectoryMessage } from '../lab/protocol.ts';
+import type { TrajectoryMessage } from '../store/trajectory-file.ts';
 import type { RunHandle, SavedTrajectory } from '../store/run-store.ts';
 import { evaluatePolicy, type EvaluationResult } from './evaluate.ts';
 

@@ -7,12 +7,9 @@
 import type { VecEnv, VecStepResult, EpisodeRecord, BoxSpace } from '../../sim/index.ts';
 import type { Rng } from '../../sim/index.ts';
 import type { ActorCritic } from '../agent/actor-critic.ts';
-import type { RolloutBatch } from '../algos/algorithm.ts';
+import type { AdvantageEstimator, RolloutBatch } from '../algos/algorithm.ts';
 import { computeGae } from '../rl/gae.ts';
 import { computeGroupAdvantages } from '../rl/group-advantages.ts';
-
-/** How advantages are estimated: GAE on the critic's values, or relative to a group (group-advantages.ts). */
-export type AdvantageEstimator = { kind: 'gae' } | { kind: 'group'; groupSize: number; leaveOneOut: boolean; scaleByStd: boolean };
 
 export interface RolloutTimings {
   envSeconds: number;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { RunStore } from '../store/run-store.ts';
-import { trainerCommandSchema, type TrainerMessage } from '../lab/protocol.ts';
+import { trainerCommandSchema, type TrainerMessage } from './protocol.ts';
 import { Trainer } from './trainer.ts';
 
 interface ParentChannel {

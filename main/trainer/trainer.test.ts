@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../store/run-store.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
-import { videoScheduleSchema } from '../lab/video-schedule.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 import { Trainer } from './trainer.ts';
 
 const dirs: string[] = [];

@@ -7,7 +7,8 @@
  */
 import { Rng, initPhysics } from '../../sim/index.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import type { RunStatus, TrainerCommand, TrainerMessage } from '../lab/protocol.ts';
+import type { RunStatus } from '../store/run-info.ts';
+import type { TrainerCommand, TrainerMessage } from './protocol.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { getAlgorithm, liveHparams, parseHparams } from '../algos/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';

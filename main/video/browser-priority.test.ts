@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendants, processTable } from '../lab/process-table.ts';
+import { descendants, processTable } from './process-table.ts';
 import { holdDescendantsPriority, lowerThreads } from './browser-priority.ts';
 
 /** Raising a process's priority takes root (CAP_SYS_NICE), as Chromium's own raise does. */

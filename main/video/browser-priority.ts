@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { descendants, processTable } from '../lab/process-table.ts';
+import { descendants, processTable } from './process-table.ts';
 
 const RECHECK_MS = 2000;
 

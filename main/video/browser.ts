@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Page } from 'playwright-core';
-import { findElectron } from '../cli/start-command.ts';
+import { findElectron } from './find-electron.ts';
 import { CHROMIUM_FLAGS } from './chromium-flags.ts';
 import { holdDescendantsPriority } from './browser-priority.ts';
 

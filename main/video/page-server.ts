@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { RENDERER_DIST } from '../serve/server.ts';
-import { serveStatic } from '../serve/static-files.ts';
+import { RENDERER_DIST, serveStatic } from '../static/static-files.ts';
 
 const RECORD_PAGE = 'record.html';
 const VITE_CONFIG = fileURLToPath(new URL('../../renderer/vite.config.ts', import.meta.url));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import { PendingFile } from './pending-file.ts';
 
 const tempDir = useTempDir();

@@ -4,22 +4,12 @@
  * count frames by. Types and pure functions only: the renderer imports this file.
  */
 import type { Scene } from '../../sim/core/scene.ts';
-
-/**
- * How a camera watches an episode: `follow` from the front, a little to the side and above, sliding
- * along with the robot (the viewer's); `side` straight from the side at the robot's height, sliding
- * too; `fixed` standing still where it sees the whole episode.
- */
-export const CAMERA_STYLES = ['follow', 'side', 'fixed'] as const;
-export type CameraStyle = (typeof CAMERA_STYLES)[number];
+import type { CameraStyle } from '../config/record-request.ts';
 
 /** mp4: H.264 ('avc'); webm: VP9. */
 export type Container = 'mp4' | 'webm';
 export type VideoCodecName = 'avc' | 'vp9';
 export const CONTAINER_CODEC: Record<Container, VideoCodecName> = { mp4: 'avc', webm: 'vp9' };
-
-export const MAX_WIDTH = 1920;
-export const MAX_HEIGHT = 1080;
 
 /** One episode to draw. */
 export interface RecordClip {
@@ -36,7 +26,7 @@ export interface RecordClip {
 }
 
 export interface RecordJob {
-  /** Even numbers (H.264 and VP9 encode 4:2:0), at most MAX_WIDTH x MAX_HEIGHT. */
+  /** Even numbers (H.264 and VP9 encode 4:2:0), at most MAX_WIDTH x MAX_HEIGHT (record-request.ts). */
   width: number;
   height: number;
   /** Video frames per second; null: one video frame per env step, at the env's real-time rate 1/dt. */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { RunStore } from '../store/run-store.ts';
 import { jobFrameCount } from './record-job.ts';
-import { recordRequestSchema } from './record-request.ts';
+import { recordRequestSchema } from '../config/record-request.ts';
 import { recordVideo, type RecordedVideo } from './record-video.ts';
 import { buildRunJob } from './run-job.ts';
 

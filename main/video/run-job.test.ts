@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../config/run-config.ts';
 import { RunStore } from '../store/run-store.ts';
-import { useTempDir } from '../store/test-temp-dir.ts';
+import { useTempDir } from '../store/temp-dir.test-support.ts';
 import { montageCheckpoints } from './run-job.ts';
 
 const tempDir = useTempDir();

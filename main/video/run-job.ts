@@ -7,7 +7,7 @@ import { milestoneSteps } from '../store/checkpoint-retention.ts';
 import type { RunHandle, SavedTrajectory } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import type { RecordClip, RecordJob } from './record-job.ts';
-import type { RecordRequest } from './record-request.ts';
+import type { RecordRequest } from '../config/record-request.ts';
 
 /** Checkpoints in a montage at most: more would make cells too small to see. */
 const MONTAGE_CELLS = 6;

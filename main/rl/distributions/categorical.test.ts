@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as categorical from './categorical.ts';
-import { finiteDifference, randomArray, relativeError, seededUniform } from '../test-support.ts';
+import { finiteDifference, randomArray, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 describe('categorical: values', () => {
   // p = (1/6, 2/6, 3/6); the second row is the same distribution shifted by 1000 (no overflow).

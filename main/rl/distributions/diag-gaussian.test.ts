@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as gaussian from './diag-gaussian.ts';
-import { finiteDifference, randomArray, relativeError, seededUniform } from '../test-support.ts';
+import { finiteDifference, randomArray, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { MlpSpec } from './mlp.ts';
 import { selectBackend } from './backend.ts';
-import { seededUniform } from '../test-support.ts';
+import { seededUniform } from '../numeric.test-support.ts';
 
 const installed = (pkg: string) => {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MlpSpec } from './mlp.ts';
 import { denseLayers, orthogonalInit } from './mlp.ts';
 import { FusedMlp } from './fused-mlp.ts';
-import { randomArray, randomMlpSpec, relativeError, seededUniform } from '../test-support.ts';
+import { randomArray, randomMlpSpec, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 /** Float64 reference forward: input [B, in] -> [B, out], with Math.tanh. */
 function referenceForward(spec: MlpSpec, params: ArrayLike<number>, input: Float32Array, batch: number): Float64Array {

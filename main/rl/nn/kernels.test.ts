@@ -9,7 +9,7 @@ import {
   reluInPlace,
   tanhInPlace,
 } from './kernels.ts';
-import { randomArray, relativeError, seededUniform } from '../test-support.ts';
+import { randomArray, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 /** Float64 reference of a row-major matrix product with optional transposes: c[M, N] = op(a) · op(b). */
 function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {

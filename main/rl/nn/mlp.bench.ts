@@ -10,7 +10,7 @@ import type { Mlp, MlpSpec } from './mlp.ts';
 import type { BackendName, NnBackend } from './backend.ts';
 import { selectBackend } from './backend.ts';
 import { Adam } from '../adam.ts';
-import { randomArray, seededUniform } from '../test-support.ts';
+import { randomArray, seededUniform } from '../numeric.test-support.ts';
 
 const { values: args } = parseArgs({ options: { engines: { type: 'string', default: 'fused,wasm,cpu' }, quick: { type: 'boolean', default: false } } });
 const engines = args.engines.split(',') as BackendName[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MlpSpec } from './mlp.ts';
 import { denseLayers, orthogonalInit, parameterCount } from './mlp.ts';
-import { seededUniform } from '../test-support.ts';
+import { seededUniform } from '../numeric.test-support.ts';
 
 const spec: MlpSpec = { inputSize: 3, hiddenSizes: [64, 5], outputSize: 2, activation: 'tanh', hiddenGain: Math.SQRT2, outputGain: 0.01 };
 

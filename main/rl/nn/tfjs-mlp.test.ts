@@ -5,7 +5,7 @@ import { orthogonalInit } from './mlp.ts';
 import { selectBackend } from './backend.ts';
 import { FusedMlp } from './fused-mlp.ts';
 import { TfjsMlp } from './tfjs-mlp.ts';
-import { randomArray, randomMlpSpec, relativeError, seededUniform } from '../test-support.ts';
+import { randomArray, randomMlpSpec, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 const spec: MlpSpec = { inputSize: 17, hiddenSizes: [64, 64], outputSize: 6, activation: 'tanh', hiddenGain: Math.SQRT2, outputGain: 0.01 };
 

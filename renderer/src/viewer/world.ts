@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three';
 import { FRAME_STRIDE, type Scene } from '../../../sim/core/scene.ts';
-import type { CameraStyle } from '../../../main/video/record-job.ts';
+import type { CameraStyle } from '../../../main/config/record-request.ts';
 import { RobotModel } from './robot-model.ts';
 
 /** The world's colors (the viewer's design tokens in styles/app.css). */

@@ -1,7 +1,7 @@
 /**
  * Test fixture for run-store.kill.test.ts: a stand-in trainer that resumes a run from its latest
  * checkpoint and then appends metrics and writes checkpoints as fast as it can, until it is killed.
- * Usage: node --import tsx kill-test-writer.ts <runs-dir> <run-id>
+ * Usage: node --import tsx kill-writer.test-support.ts <runs-dir> <run-id>
  */
 import { RunStore } from './run-store.ts';
 

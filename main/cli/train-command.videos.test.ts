@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore, type RunHandle } from '../store/run-store.ts';
-import { demux } from '../video/test-video-probe.ts';
+import { demux } from '../video/video-probe.test-support.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/gaitlab.js', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { box } from '../../sim/index.ts';
 import type { OffPolicyEnvSpec, TransitionBatch } from './algorithm.ts';
-import { finiteDifference, randomArray } from '../rl/test-support.ts';
+import { finiteDifference, randomArray } from '../rl/numeric.test-support.ts';
 
 /** 3 observations; 2 actions with an asymmetric Box, so action scale and bias both matter. */
 export const tinyEnv: OffPolicyEnvSpec = { obsSize: 3, actionSpace: box([-2, 0], [2, 1]) };

@@ -1,7 +1,11 @@
 /** Serves the built renderer (renderer/dist) read-only: GET and HEAD, nothing outside the folder. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The UI build (`npm run build:renderer`): the app's pages and the recorder's record page. */
+export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

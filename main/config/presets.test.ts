@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRESETS_DIR, readPreset } from '../cli/presets.ts';
-import { listAlgorithms, parseHparams } from './index.ts';
+import { PRESETS_DIR, readPreset } from './presets.ts';
+import { listAlgorithms, parseHparams } from '../algos/index.ts';
 import { listEnvs } from '../../sim/index.ts';
 
 describe('built-in presets', () => {

@@ -3,7 +3,17 @@
  * recordVideo call (validated in main, like every other call from the UI).
  */
 import { z } from 'zod';
-import { CAMERA_STYLES, MAX_HEIGHT, MAX_WIDTH } from './record-job.ts';
+
+/**
+ * How a camera watches an episode: `follow` from the front, a little to the side and above, sliding
+ * along with the robot (the viewer's); `side` straight from the side at the robot's height, sliding
+ * too; `fixed` standing still where it sees the whole episode.
+ */
+export const CAMERA_STYLES = ['follow', 'side', 'fixed'] as const;
+export type CameraStyle = (typeof CAMERA_STYLES)[number];
+
+export const MAX_WIDTH = 1920;
+export const MAX_HEIGHT = 1080;
 
 const even = (max: number) =>
   z

@@ -2,7 +2,7 @@
  * Test helper: a TrainerLauncher whose processes the test drives by hand (messages, exit), so the
  * Lab's bookkeeping is tested without training anything.
  */
-import type { TrainerCommand } from './protocol.ts';
+import type { TrainerCommand } from '../trainer/protocol.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
 
 export class FakeTrainer implements TrainerProcess {

@@ -9,9 +9,9 @@
 import { expect } from 'vitest';
 import { Rng } from '../../sim/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
-import { createTrainingLoop } from '../trainer/training-loop.ts';
-import { evaluatePolicy } from '../trainer/evaluate.ts';
-import { getAlgorithm, parseHparams } from './index.ts';
+import { createTrainingLoop } from './training-loop.ts';
+import { evaluatePolicy } from './evaluate.ts';
+import { getAlgorithm, parseHparams } from '../algos/index.ts';
 
 export interface LearningCheckOptions {
   algo: string;

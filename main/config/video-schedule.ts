@@ -10,7 +10,7 @@
  * Stored in run.json, so it holds when the run is opened again or resumed.
  */
 import { z } from 'zod';
-import { videoSettingsSchema } from '../video/record-request.ts';
+import { videoSettingsSchema } from './record-request.ts';
 
 const settings = videoSettingsSchema.prefault({});
 

@@ -5,10 +5,9 @@
  */
 import { z } from 'zod';
 import { hparamValueSchema } from '../config/run-config.ts';
-import { videoScheduleSchema } from './video-schedule.ts';
-
-export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+import { RUN_STATUSES, type RunStatus } from '../store/run-info.ts';
+import type { TrajectoryMessage } from '../store/trajectory-file.ts';
+import { videoScheduleSchema } from '../config/video-schedule.ts';
 
 /** Lab -> trainer. */
 export const trainerCommandSchema = z.discriminatedUnion('type', [
@@ -22,22 +21,6 @@ export const trainerCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-video-schedule'), schedule: videoScheduleSchema.nullable() }),
 ]);
 export type TrainerCommand = z.infer<typeof trainerCommandSchema>;
-
-/** An episode as drawn by the viewer: frames are packed (x, y, z, qx, qy, qz, qw) per body. */
-export interface TrajectoryMessage {
-  envId: string;
-  dtSeconds: number;
-  numBodies: number;
-  /** [steps, numBodies * 7]: the pose each step's action was taken from, the reset pose first. */
-  frames: number[];
-  /** [steps] */
-  rewards: number[];
-  /** Update index and env step at which the episode finished. */
-  update: number;
-  step: number;
-  episodeReturn: number;
-  deterministic: boolean;
-}
 
 /** Trainer -> Lab. */
 export type TrainerMessage =

@@ -7,7 +7,7 @@ import { ActorCritic } from '../agent/actor-critic.ts';
 import { selectBackend, type BackendRequest } from '../rl/nn/backend.ts';
 import { Rng, uniformBox, type Space } from '../../sim/index.ts';
 import type { RolloutBatch } from './algorithm.ts';
-import { randomArray, seededUniform } from '../rl/test-support.ts';
+import { randomArray, seededUniform } from '../rl/numeric.test-support.ts';
 
 export interface SyntheticOptions {
   seed: number;
