@@ -90,9 +90,13 @@ export class LabState {
   latestRow = $state.raw<Record<string, MetricsRow>>({});
   /** The latest video recording of each run (under way, done or failed). */
   videoJobs = $state.raw<Record<string, VideoJob>>({});
+  // Caches behind the reactive fields above, never read by a template: plain maps on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly loaded = new Map<string, RunData>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly scenes = new Map<string, Promise<Scene>>();
   /** Messages that arrive while a run's data is being fetched, applied once it is there. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly buffered = new Map<string, TrainerMessage[]>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
