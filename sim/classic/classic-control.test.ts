@@ -1,10 +1,10 @@
 /**
- * Replays every trajectory Gymnasium 0.29.1 itself produced (../shared/reference) through our
+ * Replays every trajectory Gymnasium 0.29.1 itself produced (sim/fixtures) through our
  * classic-control envs: observations and rewards agree to 1e-4, termination exactly.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '../fixtures/reference.test-support.ts';
 import { makeEnv } from '../index.ts';
 import * as cartPole from './cartpole.ts';
 import * as mountainCar from './mountain-car-continuous.ts';
@@ -21,9 +21,7 @@ interface ReferenceCase {
   truncated?: boolean[];
 }
 
-const REFERENCE = path.resolve(process.cwd(), '../shared/reference/classic_control_gymnasium.json');
-// Missing reference data must fail loudly, not skip: readFileSync throws while collecting.
-const reference = JSON.parse(fs.readFileSync(REFERENCE, 'utf8')) as { source: string; cases: ReferenceCase[] };
+const reference = readFixture<{ source: string; cases: ReferenceCase[] }>('classic_control_gymnasium.json');
 const TOLERANCE = 1e-4;
 
 describe('classic control matches Gymnasium', () => {

@@ -6,11 +6,11 @@
  *
  *   node bin/run-ts.js sim/mjcf/mjcf.bench.ts [--iterations N] [--pgs N] [--steps N] [model.xml ...]
  */
-import { readFileSync } from 'node:fs';
 import RAPIER from '@dimforge/rapier3d-compat';
+import { haveGymnasiumModels, readFixture, readGymnasiumModel } from '../fixtures/reference.test-support.ts';
 import { loadMjcf } from './index.ts';
 
-const REFERENCE = new URL('../../../shared/reference/mjcf/', import.meta.url);
+if (!haveGymnasiumModels('this benchmark')) process.exit(1);
 /** Gymnasium v5 frame_skip per model. */
 const FRAME_SKIP: Record<string, number> = { 'hopper.xml': 4, 'walker2d_v5.xml': 4, 'half_cheetah.xml': 5, 'ant.xml': 5, 'humanoid.xml': 5, 'reacher.xml': 2, 'pusher_v5.xml': 5, 'inverted_pendulum.xml': 2 };
 
@@ -24,7 +24,7 @@ const steps = option('steps') ?? 20_000;
 const files = args.length > 0 ? args : ['hopper.xml', 'half_cheetah.xml'];
 
 await RAPIER.init();
-const mujoco = JSON.parse(readFileSync(new URL('mujoco_speed.json', REFERENCE), 'utf8')).models;
+const mujoco = readFixture<{ models: Record<string, { best_physics_steps_per_s?: number }> }>('mujoco_speed.json').models;
 
 let seed = 1;
 const random = () => {
@@ -33,7 +33,7 @@ const random = () => {
 };
 
 function run(file: string, count: number, resetEvery: number) {
-  const model = loadMjcf(readFileSync(new URL(file, REFERENCE), 'utf8'), solver);
+  const model = loadMjcf(readGymnasiumModel(file), solver);
   const { numSolverIterations: solverIterations, numInternalPgsIterations: pgsIterations } = model.world;
   const skip = FRAME_SKIP[file] ?? 1;
   const ctrl = new Float64Array(model.nu);

@@ -19,7 +19,6 @@
  * is what is measured); cpu_threads is CPU seconds (all threads) per wall second, and the JSON
  * gives the load average, since other jobs on the machine take cores from the workers.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Rng } from '../core/rng.ts';
@@ -30,6 +29,7 @@ import { loadMjcf } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
 import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
 import { initPhysics, robotModelXml } from './physics.ts';
+import { readFixture } from '../fixtures/reference.test-support.ts';
 
 const EPISODE = 1000;
 const WARMUP_SECONDS = 0.3;
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ what, workers, num_envs: numEnvs, cores: os.availableParallelism(), load_average: os.loadavg().map(round), envs }, null, 1));
     return;
   }
-  const mujoco = JSON.parse(fs.readFileSync(new URL('../../../shared/reference/mjcf/mujoco_speed.json', import.meta.url), 'utf8')) as MujocoSpeed;
+  const mujoco = readFixture<MujocoSpeed>('mujoco_speed.json');
   await initPhysics();
   for (const { config, create } of selected) {
     const env = create();

@@ -1,11 +1,10 @@
 /**
- * Our MJCF files against MuJoCo's compiled reference (../shared/reference/mjcf/mujoco_facts.json):
+ * Our MJCF files against MuJoCo's compiled reference (sim/fixtures/mujoco_facts.json):
  * the same bodies with the same masses and inertias, the same joints (type, range, armature,
  * damping, stiffness) and the same actuators, so published hyperparameters transfer.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFixture } from '../fixtures/reference.test-support.ts';
 import { loadMjcf } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
 import { initPhysics, robotModelXml, type RobotFile } from './physics.ts';
@@ -18,8 +17,7 @@ interface Facts {
   actuators: { joint: string; gear: number; ctrlrange: number[] }[];
 }
 
-const FACTS = path.resolve(process.cwd(), '../shared/reference/mjcf/mujoco_facts.json');
-const facts = (JSON.parse(fs.readFileSync(FACTS, 'utf8')) as { models: Record<string, Facts> }).models;
+const facts = readFixture<{ models: Record<string, Facts> }>('mujoco_facts.json').models;
 
 /** Gymnasium's file for each of ours. */
 const REFERENCE: Record<RobotFile, string> = {
