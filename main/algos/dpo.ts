@@ -14,8 +14,7 @@
  */
 import type { AlgorithmDefinition } from './algorithm.ts';
 import { real } from './hparams.ts';
-import { ppoHparams } from './ppo.ts';
-import { RatioObjectiveAlgorithm, type PolicyTerm } from './ratio-objective.ts';
+import { ppoHparams, PpoUpdate, type PolicyTerm } from './ppo.ts';
 import type { z } from 'zod';
 
 export const dpoHparams = ppoHparams.extend({
@@ -49,7 +48,7 @@ export const dpo: AlgorithmDefinition<typeof dpoHparams> = {
   description: "Discovered Policy Optimisation: PPO with LPO's closed-form drift in place of clipping",
   hparamsSchema: dpoHparams,
   create: (agent, hparams, rng) =>
-    new RatioObjectiveAlgorithm(agent, hparams, rng, {
+    new PpoUpdate(agent, hparams, rng, {
       schema: dpoHparams,
       policyTerm: (hp) => dpoObjective(hp.dpo_alpha, hp.dpo_beta),
       activeStat: 'drift_fraction',

@@ -10,8 +10,7 @@
 import type { z } from 'zod';
 import type { AlgorithmDefinition } from './algorithm.ts';
 import { flag, integer, real } from './hparams.ts';
-import { clippedSurrogate, ppoHparams } from './ppo.ts';
-import { RatioObjectiveAlgorithm } from './ratio-objective.ts';
+import { clippedSurrogate, ppoHparams, PpoUpdate } from './ppo.ts';
 
 export const grpoHparams = ppoHparams
   .omit({ gae_lambda: true })
@@ -33,5 +32,5 @@ export const grpo: AlgorithmDefinition<typeof grpoHparams> = {
   hparamsSchema: grpoHparams,
   advantageEstimator: (hp) => ({ kind: 'group', groupSize: hp.group_size, leaveOneOut: hp.leave_one_out, scaleByStd: hp.scale_by_std }),
   create: (agent, hparams, rng) =>
-    new RatioObjectiveAlgorithm(agent, hparams, rng, { schema: grpoHparams, policyTerm: (hp) => clippedSurrogate(hp.clip_coef), activeStat: 'clip_fraction' }),
+    new PpoUpdate(agent, hparams, rng, { schema: grpoHparams, policyTerm: (hp) => clippedSurrogate(hp.clip_coef), activeStat: 'clip_fraction' }),
 };
