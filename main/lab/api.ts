@@ -11,9 +11,13 @@ import type { TrainerCommand, TrainerMessage, TrajectoryMessage } from './protoc
 import type { RecordRequestInput } from '../video/record-request.ts';
 import type { VideoFile, VideoJob } from './video-jobs.ts';
 import type { VideoSchedule, VideoScheduleInput } from './video-schedule.ts';
+import type { TrajectoryInfo } from '../store/trajectory-file.ts';
+import type { EpisodeChunk } from '../trainer/episode-stream.ts';
+import type { PlayStart } from './episode-player.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
 export type { RecordRequestInput, VideoFile, VideoJob, VideoSchedule, VideoScheduleInput };
+export type { EpisodeChunk, PlayStart, TrajectoryInfo };
 export type { RunStatus } from './protocol.ts';
 
 /** One hyperparameter as a form field, derived from the algorithm's zod schema. */
@@ -124,8 +128,18 @@ export interface VideoLocation {
   revealable: boolean;
 }
 
-/** Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's progress. */
-export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary } | { type: 'video'; job: VideoJob };
+/**
+ * Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's
+ * progress, the run's checkpoints as on disk after one was written (retention may have removed
+ * others), a played episode's next chunk (see playCheckpoint), or why it could not be played.
+ */
+export type LabEvent =
+  | { type: 'trainer'; runId: string; message: TrainerMessage }
+  | { type: 'run'; run: RunSummary }
+  | { type: 'video'; job: VideoJob }
+  | { type: 'checkpoints'; runId: string; steps: number[] }
+  | { type: 'episode'; runId: string; chunk: EpisodeChunk }
+  | { type: 'episode-failed'; runId: string; playId: number; error: string };
 
 /** The calls as the Lab implements them (main side, synchronous or not). */
 export interface LabCalls {
@@ -150,6 +164,17 @@ export interface LabCalls {
   revealVideo(runId: string, name: string): void;
   /** Sets the videos to record while the run trains here (see video-schedule.ts), kept with the run; null: none. */
   setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
+  /** The run's complete checkpoints on disk now, oldest first. */
+  listCheckpoints(runId: string): number[];
+  /**
+   * Plays a deterministic evaluation episode of a checkpoint (null: the latest) of any run, trained
+   * here or not, in a background process; its frames come as 'episode' events while it is played.
+   */
+  playCheckpoint(runId: string, checkpoint: number | null): PlayStart;
+  /** The run's stored episodes (trajectories/), oldest training step first. */
+  listTrajectories(runId: string): TrajectoryInfo[];
+  /** One stored episode, to replay. */
+  readTrajectory(runId: string, name: string): TrajectoryMessage;
 }
 
 export type LabMethod = keyof LabCalls;
@@ -170,6 +195,10 @@ export const LAB_METHODS = [
   'videoLocation',
   'revealVideo',
   'setVideoSchedule',
+  'listCheckpoints',
+  'playCheckpoint',
+  'listTrajectories',
+  'readTrajectory',
 ] as const satisfies readonly LabMethod[];
 
 /** The calls as a client sees them (always asynchronous), plus the event stream. */

@@ -23,6 +23,8 @@ import type {
   VideoLocation,
 } from './api.ts';
 import { buildCatalog } from './catalog.ts';
+import { EpisodePlayer, forkPlayer, type PlayerLauncher, type PlayStart } from './episode-player.ts';
+import type { TrajectoryInfo } from '../store/trajectory-file.ts';
 import { forkRun } from './fork.ts';
 import { LatestThrottle } from './latest-throttle.ts';
 import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
@@ -44,6 +46,8 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** How video recordings start (default: Node child processes). */
   recorderLauncher?: RecorderLauncher;
+  /** How the episode player starts (default: a Node child process). */
+  playerLauncher?: PlayerLauncher;
   /** How the UI reaches the runs' videos; without it videoLocation and revealVideo refuse. */
   videoHost?: VideoHost;
 }
@@ -81,6 +85,7 @@ export class Lab implements LabCalls {
   private readonly videos: VideoJobs;
   private readonly scheduledVideos: ScheduledVideos;
   private readonly videoHost: VideoHost | undefined;
+  private readonly player: EpisodePlayer;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
@@ -90,6 +95,9 @@ export class Lab implements LabCalls {
     this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }), () => this.scheduledVideos.pump());
     this.scheduledVideos = new ScheduledVideos(this.videos);
     this.videoHost = options.videoHost;
+    this.player = new EpisodePlayer(options.playerLauncher ?? forkPlayer, (event) =>
+      this.emit('chunk' in event ? { type: 'episode', ...event } : { type: 'episode-failed', ...event }),
+    );
   }
 
   catalog(): Catalog {
@@ -127,13 +135,16 @@ export class Lab implements LabCalls {
   getRun(runId: string): RunDetail {
     const run = this.store.openRun(runId);
     const events = run.readEvents();
+    const checkpoints = run.listCheckpoints();
+    // Someone is looking at a run that can be played: have the player ready for their Play.
+    if (checkpoints.length > 0) this.player.warm();
     const hparams: Hparams = { ...run.info.config.hparams };
     for (const event of events) if (event.type === 'hparams') Object.assign(hparams, event.values as Hparams);
     return {
       run: this.summary(run.info),
       metrics: run.readMetrics(),
       events,
-      checkpoints: run.listCheckpoints(),
+      checkpoints,
       liveHparams: this.liveHparamsOf(run.info),
       hparams,
       trajectory: this.latestTrajectory.get(runId) ?? null,
@@ -196,6 +207,23 @@ export class Lab implements LabCalls {
     }
   }
 
+  listCheckpoints(runId: string): number[] {
+    return this.store.openRun(runId).listCheckpoints();
+  }
+
+  playCheckpoint(runId: string, checkpoint: number | null): PlayStart {
+    return this.player.play(this.store.openRun(runId), checkpoint ?? undefined);
+  }
+
+  listTrajectories(runId: string): TrajectoryInfo[] {
+    return this.store.openRun(runId).listTrajectories();
+  }
+
+  readTrajectory(runId: string, name: string): TrajectoryMessage {
+    const { scene: _scene, checkpoint: _checkpoint, seed: _seed, episode: _episode, createdAt: _createdAt, ...episode } = this.store.openRun(runId).readTrajectory(name);
+    return episode;
+  }
+
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -205,6 +233,7 @@ export class Lab implements LabCalls {
   async close(): Promise<void> {
     this.scheduledVideos.stopAll(); // before the recording stops: no queued one may start then
     this.videos.close();
+    this.player.close();
     const exits = [...this.active.values()].map(async (active) => {
       active.process.send({ type: 'stop' });
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -255,6 +284,7 @@ export class Lab implements LabCalls {
     if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
     if (message.type === 'checkpoint') this.scheduledVideos.checkpoint(runId, message.step, message.update);
     this.emitTrainer(runId, message);
+    if (message.type === 'checkpoint') this.emitCheckpoints(runId);
     if (message.type === 'status') this.emitRunChanged(runId);
   }
 
@@ -317,6 +347,15 @@ export class Lab implements LabCalls {
       return;
     }
     this.emit({ type: 'run', run: this.summary(info) });
+  }
+
+  /** The run's checkpoints as on disk: the trainer has just written one and applied retention. */
+  private emitCheckpoints(runId: string): void {
+    try {
+      this.emit({ type: 'checkpoints', runId, steps: this.store.openRun(runId).listCheckpoints() });
+    } catch (error) {
+      console.warn(`gaitlab: cannot list the checkpoints of run ${runId}: ${(error as Error).message}`);
+    }
   }
 
   private emitTrainer(runId: string, message: TrainerMessage): void {
