@@ -351,6 +351,7 @@ export class Lab implements LabCalls {
 
   /** The run's checkpoints as on disk: the trainer has just written one and applied retention. */
   private emitCheckpoints(runId: string): void {
+    this.player.warm(); // the run can be played now
     try {
       this.emit({ type: 'checkpoints', runId, steps: this.store.openRun(runId).listCheckpoints() });
     } catch (error) {
