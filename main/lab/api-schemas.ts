@@ -22,6 +22,12 @@ const videoNameSchema = z
   .max(255)
   .regex(/^[^/\\.][^/\\]*$/, 'not a file name');
 
+/** A stored episode's name in a run's trajectories/ folder (never a path). */
+const trajectoryNameSchema = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a trajectory name');
+
 const idSchema = z.string().min(1).max(200);
 
 const newRunRequestSchema = z
@@ -60,4 +66,8 @@ export const labArgSchemas = {
   videoLocation: z.tuple([runIdSchema, videoNameSchema]),
   revealVideo: z.tuple([runIdSchema, videoNameSchema]),
   setVideoSchedule: z.tuple([runIdSchema, videoScheduleSchema.nullable()]),
+  listCheckpoints: z.tuple([runIdSchema]),
+  playCheckpoint: z.tuple([runIdSchema, z.number().int().min(0).nullable()]),
+  listTrajectories: z.tuple([runIdSchema]),
+  readTrajectory: z.tuple([runIdSchema, trajectoryNameSchema]),
 } satisfies Record<LabMethod, z.ZodTuple>;

@@ -7,13 +7,16 @@
 import type { HparamValue, Hparams } from '../config/run-config.ts';
 import type { MetricsRow, RunEvent, RunInfo } from '../store/run-store.ts';
 import type { Scene } from '../../sim/core/scene.ts';
-import type { TrajectoryMessage } from '../store/trajectory-file.ts';
 import type { TrainerCommand, TrainerMessage } from '../trainer/protocol.ts';
 import type { RecordRequestInput } from '../config/record-request.ts';
 import type { VideoSchedule, VideoScheduleInput } from '../config/video-schedule.ts';
+import type { TrajectoryInfo, TrajectoryMessage } from '../store/trajectory-file.ts';
+import type { EpisodeChunk } from '../trainer/episode-stream.ts';
+import type { PlayStart } from './episode-player.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
 export type { RecordRequestInput, VideoSchedule, VideoScheduleInput };
+export type { EpisodeChunk, PlayStart, TrajectoryInfo };
 export type { RunStatus } from '../store/run-info.ts';
 
 export interface VideoJob {
@@ -143,8 +146,18 @@ export interface VideoLocation {
   revealable: boolean;
 }
 
-/** Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's progress. */
-export type LabEvent = { type: 'trainer'; runId: string; message: TrainerMessage } | { type: 'run'; run: RunSummary } | { type: 'video'; job: VideoJob };
+/**
+ * Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's
+ * progress, the run's checkpoints as on disk after one was written (retention may have removed
+ * others), a played episode's next chunk (see playCheckpoint), or why it could not be played.
+ */
+export type LabEvent =
+  | { type: 'trainer'; runId: string; message: TrainerMessage }
+  | { type: 'run'; run: RunSummary }
+  | { type: 'video'; job: VideoJob }
+  | { type: 'checkpoints'; runId: string; steps: number[] }
+  | { type: 'episode'; runId: string; chunk: EpisodeChunk }
+  | { type: 'episode-failed'; runId: string; playId: number; error: string };
 
 /** The calls as the Lab implements them (main side, synchronous or not). */
 export interface LabCalls {
@@ -169,6 +182,17 @@ export interface LabCalls {
   revealVideo(runId: string, name: string): void;
   /** Sets the videos to record while the run trains here (see video-schedule.ts), kept with the run; null: none. */
   setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
+  /** The run's complete checkpoints on disk now, oldest first. */
+  listCheckpoints(runId: string): number[];
+  /**
+   * Plays a deterministic evaluation episode of a checkpoint (null: the latest) of any run, trained
+   * here or not, in a background process; its frames come as 'episode' events while it is played.
+   */
+  playCheckpoint(runId: string, checkpoint: number | null): PlayStart;
+  /** The run's stored episodes (trajectories/), oldest training step first. */
+  listTrajectories(runId: string): TrajectoryInfo[];
+  /** One stored episode, to replay. */
+  readTrajectory(runId: string, name: string): TrajectoryMessage;
 }
 
 export type LabMethod = keyof LabCalls;
@@ -189,6 +213,10 @@ export const LAB_METHODS = [
   'videoLocation',
   'revealVideo',
   'setVideoSchedule',
+  'listCheckpoints',
+  'playCheckpoint',
+  'listTrajectories',
+  'readTrajectory',
 ] as const satisfies readonly LabMethod[];
 
 /** The calls as a client sees them (always asynchronous), plus the event stream. */

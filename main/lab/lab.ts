@@ -25,6 +25,8 @@ import type {
   VideoLocation,
 } from './api.ts';
 import { buildCatalog } from './catalog.ts';
+import { EpisodePlayer, forkPlayer, type PlayerLauncher, type PlayStart } from './episode-player.ts';
+import type { TrajectoryInfo } from '../store/trajectory-file.ts';
 import { forkRun } from './fork.ts';
 import { LatestThrottle } from './latest-throttle.ts';
 import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
@@ -46,6 +48,8 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** How video recordings start (default: Node child processes). */
   recorderLauncher?: RecorderLauncher;
+  /** How the episode player starts (default: a Node child process). */
+  playerLauncher?: PlayerLauncher;
   /** How the UI reaches the runs' videos; without it videoLocation and revealVideo refuse. */
   videoHost?: VideoHost;
 }
@@ -83,6 +87,7 @@ export class Lab implements LabCalls {
   private readonly videos: VideoJobs;
   private readonly scheduledVideos: ScheduledVideos;
   private readonly videoHost: VideoHost | undefined;
+  private readonly player: EpisodePlayer;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
@@ -92,6 +97,9 @@ export class Lab implements LabCalls {
     this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }), () => this.scheduledVideos.pump());
     this.scheduledVideos = new ScheduledVideos(this.videos);
     this.videoHost = options.videoHost;
+    this.player = new EpisodePlayer(options.playerLauncher ?? forkPlayer, (event) =>
+      this.emit('chunk' in event ? { type: 'episode', ...event } : { type: 'episode-failed', ...event }),
+    );
   }
 
   catalog(): Catalog {
@@ -129,13 +137,16 @@ export class Lab implements LabCalls {
   getRun(runId: string): RunDetail {
     const run = this.store.openRun(runId);
     const events = run.readEvents();
+    const checkpoints = run.listCheckpoints();
+    // Someone is looking at a run that can be played: have the player ready for their Play.
+    if (checkpoints.length > 0) this.player.warm();
     const hparams: Hparams = { ...run.info.config.hparams };
     for (const event of events) if (event.type === 'hparams') Object.assign(hparams, event.values as Hparams);
     return {
       run: this.summary(run.info),
       metrics: run.readMetrics(),
       events,
-      checkpoints: run.listCheckpoints(),
+      checkpoints,
       liveHparams: this.liveHparamsOf(run.info),
       hparams,
       trajectory: this.latestTrajectory.get(runId) ?? null,
@@ -198,6 +209,23 @@ export class Lab implements LabCalls {
     }
   }
 
+  listCheckpoints(runId: string): number[] {
+    return this.store.openRun(runId).listCheckpoints();
+  }
+
+  playCheckpoint(runId: string, checkpoint: number | null): PlayStart {
+    return this.player.play(this.store.openRun(runId), checkpoint ?? undefined);
+  }
+
+  listTrajectories(runId: string): TrajectoryInfo[] {
+    return this.store.openRun(runId).listTrajectories();
+  }
+
+  readTrajectory(runId: string, name: string): TrajectoryMessage {
+    const { scene: _scene, checkpoint: _checkpoint, seed: _seed, episode: _episode, createdAt: _createdAt, ...episode } = this.store.openRun(runId).readTrajectory(name);
+    return episode;
+  }
+
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -207,6 +235,7 @@ export class Lab implements LabCalls {
   async close(): Promise<void> {
     this.scheduledVideos.stopAll(); // before the recording stops: no queued one may start then
     this.videos.close();
+    this.player.close();
     const exits = [...this.active.values()].map(async (active) => {
       active.process.send({ type: 'stop' });
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -257,6 +286,7 @@ export class Lab implements LabCalls {
     if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
     if (message.type === 'checkpoint') this.scheduledVideos.checkpoint(runId, message.step, message.update);
     this.emitTrainer(runId, message);
+    if (message.type === 'checkpoint') this.emitCheckpoints(runId);
     if (message.type === 'status') this.emitRunChanged(runId);
   }
 
@@ -319,6 +349,16 @@ export class Lab implements LabCalls {
       return;
     }
     this.emit({ type: 'run', run: this.summary(info) });
+  }
+
+  /** The run's checkpoints as on disk: the trainer has just written one and applied retention. */
+  private emitCheckpoints(runId: string): void {
+    this.player.warm(); // the run can be played now
+    try {
+      this.emit({ type: 'checkpoints', runId, steps: this.store.openRun(runId).listCheckpoints() });
+    } catch (error) {
+      console.warn(`gaitlab: cannot list the checkpoints of run ${runId}: ${(error as Error).message}`);
+    }
   }
 
   private emitTrainer(runId: string, message: TrainerMessage): void {

@@ -22,7 +22,7 @@ export function metricSeries(label: string, color: string, values: (number | nul
   ];
 }
 
-/** Hyperparameter changes, pauses, forks and errors as chart annotations. */
+/** Hyperparameter changes, pauses, forks, checkpoints the user asked for and errors as chart annotations. */
 export function eventAnnotations(events: readonly RunEvent[], axis: XAxis): Annotation[] {
   return events.flatMap((event) => {
     const x = axis === 'steps' ? event.step : event.wallSeconds;
@@ -33,6 +33,8 @@ export function eventAnnotations(events: readonly RunEvent[], axis: XAxis): Anno
         return [{ x, label: 'fork' }];
       case 'pause':
         return [{ x, label: 'paused' }];
+      case 'checkpoint':
+        return [{ x, label: 'checkpoint' }];
       case 'error':
         return [{ x, label: 'error' }];
       default:

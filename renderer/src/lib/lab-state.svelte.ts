@@ -14,12 +14,16 @@ import type {
   RunSummary,
   Scene,
   TrainerMessage,
-  TrajectoryMessage,
   VideoJob,
   VideoSchedule,
 } from '../../../main/lab/api.ts';
 import { connectLab, type ConnectionState } from './lab-client.ts';
 import { paintLater } from './paint-frames.ts';
+import { withChunk, type ViewerEpisode } from '../viewer/playback.ts';
+import { formatSteps } from './format.ts';
+
+/** What Play shows: an evaluation episode of a checkpoint (null: the latest), or an episode stored with the run. */
+export type PlaySource = { checkpoint: number | null } | { trajectory: string };
 
 const RUN_LIST_REFRESH_MS = 5000;
 
@@ -29,13 +33,16 @@ export class RunData {
   summary = $state.raw<RunSummary>() as RunSummary;
   readonly metrics: MetricsRow[];
   events = $state.raw<RunEvent[]>([]);
+  /** Complete checkpoints on disk, oldest first (the Lab sends the list afresh after each one). */
   checkpoints = $state.raw<number[]>([]);
   hparams = $state.raw<Hparams>({});
   readonly liveHparams: string[];
-  trajectory = $state.raw<TrajectoryMessage | null>(null);
+  trajectory = $state.raw<ViewerEpisode | null>(null);
   videoSchedule = $state.raw<VideoSchedule | null>(null);
   /** Bumped whenever a metrics row arrives. */
   version = $state(0);
+  /** The user pressed Checkpoint: the next checkpoint is theirs, to be told and marked on the charts. */
+  checkpointAsked = false;
 
   constructor(detail: RunDetail) {
     this.summary = detail.run;
@@ -66,7 +73,12 @@ export class RunData {
         break;
       }
       case 'checkpoint':
-        if (!this.checkpoints.includes(message.step)) this.checkpoints = [...this.checkpoints, message.step];
+        // The list itself comes from disk (a 'checkpoints' event): retention may have removed others.
+        if (this.checkpointAsked) {
+          this.checkpointAsked = false;
+          const wallSeconds = this.metrics.at(-1)?.wall_s ?? 0;
+          this.events = [...this.events, { type: 'checkpoint', step: message.step, wallSeconds }];
+        }
         break;
       case 'trajectory':
         this.trajectory = message.trajectory;
@@ -138,7 +150,11 @@ export class LabState {
   /** The run's data, fetched once and then kept current. */
   async load(runId: string): Promise<RunData> {
     const known = this.loaded.get(runId);
-    if (known) return known;
+    if (known) {
+      // Trained elsewhere meanwhile (the CLI), or pruned: the pickers offer what is on disk.
+      this.api.listCheckpoints(runId).then((steps) => (known.checkpoints = steps), () => {});
+      return known;
+    }
     this.buffered.set(runId, []);
     try {
       const data = new RunData(await this.api.getRun(runId));
@@ -171,7 +187,37 @@ export class LabState {
     this.noticeTimer = setTimeout(() => (this.notice = null), kind === 'error' ? 8000 : 3500);
   }
 
+  /** Plays a checkpoint's evaluation episode (streamed as it is computed) or a stored episode in the run's viewer. */
+  async play(data: RunData, source: PlaySource): Promise<void> {
+    const runId = data.summary.id;
+    await this.attempt(async () => {
+      if ('trajectory' in source) {
+        const episode = await this.api.readTrajectory(runId, source.trajectory);
+        data.trajectory = { ...episode, playId: --this.storedPlays, complete: true };
+      } else {
+        await this.api.playCheckpoint(runId, source.checkpoint);
+      }
+    });
+  }
+
+  /** Stored episodes get play ids of their own, below the Lab's (which count up from 1). */
+  private storedPlays = 0;
+
   private onEvent(event: LabEvent): void {
+    if (event.type === 'checkpoints') {
+      const data = this.loaded.get(event.runId);
+      if (data) data.checkpoints = event.steps;
+      return;
+    }
+    if (event.type === 'episode') {
+      const data = this.loaded.get(event.runId);
+      if (data) data.trajectory = withChunk(data.trajectory, event.chunk);
+      return;
+    }
+    if (event.type === 'episode-failed') {
+      if (this.loaded.has(event.runId)) this.tell(`could not play the checkpoint: ${event.error}`);
+      return;
+    }
     if (event.type === 'video') {
       this.videoJobs = { ...this.videoJobs, [event.job.runId]: event.job };
       return;
@@ -185,6 +231,7 @@ export class LabState {
       return;
     }
     if (event.message.type === 'metrics') this.latestRow = { ...this.latestRow, [event.runId]: event.message.row };
+    if (event.message.type === 'checkpoint' && this.loaded.get(event.runId)?.checkpointAsked) this.tell(`checkpoint at step ${formatSteps(event.message.step)} saved`, 'info');
     this.buffered.get(event.runId)?.push(event.message);
     this.loaded.get(event.runId)?.apply(event.message);
   }

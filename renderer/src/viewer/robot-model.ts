@@ -35,7 +35,9 @@ export class RobotModel {
     this.bodies.forEach((body, i) => {
       const o = base + i * FRAME_STRIDE;
       body.position.set(frames[o], frames[o + 1], frames[o + 2]);
-      body.quaternion.set(frames[o + 3], frames[o + 4], frames[o + 5], frames[o + 6]);
+      // three.js composes a body's matrix assuming a unit quaternion: one of any other length
+      // would scale the body's meshes by its squared length (float32 frames drift off unit length).
+      body.quaternion.set(frames[o + 3], frames[o + 4], frames[o + 5], frames[o + 6]).normalize();
     });
   }
 

@@ -60,6 +60,11 @@ export class Stage {
   /** Shows a new robot and frames the camera on where it goes during `frames` (an episode). */
   setScene(scene: Scene, frames: ArrayLike<number>): void {
     this.world.setRobot(scene);
+    this.frameCamera(frames);
+  }
+
+  /** Puts the camera back where it sees the robot throughout `frames` (an episode), whatever the user did with it. */
+  frameCamera(frames: ArrayLike<number>): void {
     const { target, radius } = this.world.frameEpisode(frames, this.camera, 'follow');
     this.view = { target: this.controls.target.copy(target), radius };
     this.dirty = true;

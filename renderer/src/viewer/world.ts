@@ -139,6 +139,9 @@ export class World {
    */
   slide(camera: THREE.Camera, view: View, rate: number): boolean {
     const goal = this.followPoint(this.scratch);
+    // A pose that is not a place (NaN, infinite) is not followed: once in the view, NaN would
+    // never leave it (every later step from it is NaN too), and the robot would be lost for good.
+    if (!Number.isFinite(goal.x) || !Number.isFinite(goal.y)) return false;
     const dx = (goal.x - view.target.x) * rate;
     const dy = (goal.y - view.target.y) * rate;
     if (Math.abs(dx) + Math.abs(dy) < 1e-5) return false;
