@@ -12,17 +12,33 @@ import { startServer } from '../serve/server.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The Electron binary's path, or null with the reason (not installed, or its download was skipped). */
-export function findElectron(): { binary: string } | { missing: string } {
-  const require = createRequire(import.meta.url);
+/** What fetches Electron's binary, which `npm install` skips here (allowScripts in package.json). */
+const ELECTRON_INSTALL_HINT = 'where GitHub is reachable, `node node_modules/electron/install.js` fetches it';
+
+/**
+ * The Electron binary's path, or null with the reason in our words. The electron package's own
+ * error ("failed to install correctly, please delete node_modules/electron") is wrong advice here:
+ * its binary is skipped on purpose, so we look for its path file ourselves.
+ */
+export function findElectron(packageDir = electronPackageDir()): { binary: string } | { missing: string } {
+  if (!packageDir) return { missing: 'the electron package is not installed (`npm install` installs it)' };
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!fs.existsSync(pathFile)) return { missing: `Electron's binary is not installed; ${ELECTRON_INSTALL_HINT}` };
+  const binary = path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8'));
+  // A half-finished download leaves the path file without the binary.
+  return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}; ${ELECTRON_INSTALL_HINT}` };
+}
+
+/** The one line `gaitlab start` prints before serving the UI to the browser instead of opening the window. */
+export function browserFallbackLine(missing: string): string {
+  return `The desktop window needs Electron's binary (${missing}); the UI is served at the address below instead.`;
+}
+
+function electronPackageDir(): string | null {
   try {
-    // The electron package's main export is the path of its downloaded binary; it throws without one.
-    const binary = require('electron') as unknown;
-    if (typeof binary !== 'string') return { missing: 'the electron package did not export a binary path' };
-    // A half-finished download leaves the path file without the binary.
-    return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}` };
-  } catch (error) {
-    return { missing: (error as Error).message.split('\n')[0] };
+    return path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return null;
   }
 }
 
@@ -46,7 +62,7 @@ export async function start(options: { port: number; runs: string }): Promise<vo
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  console.log(`Electron is not available (${electron.missing}); serving the app to your browser instead.`);
+  console.log(browserFallbackLine(electron.missing));
   await serve({ ...options, open: true });
 }
 
