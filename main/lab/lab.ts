@@ -25,7 +25,7 @@ import type {
 import { buildCatalog } from './catalog.ts';
 import { forkRun } from './fork.ts';
 import { LatestThrottle } from './latest-throttle.ts';
-import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
+import { checkNewRun, newRunBudget, newRunConfig, runDefaults } from './new-run.ts';
 import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from './protocol.ts';
 import { envScene } from './scenes.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
@@ -34,6 +34,7 @@ import { forkRecorder, VideoJobs, type RecorderLauncher, type VideoFile, type Vi
 import { recordRequestSchema, type RecordRequestInput } from '../video/record-request.ts';
 import { ScheduledVideos } from './scheduled-videos.ts';
 import { videoScheduleSchema, type VideoScheduleInput } from './video-schedule.ts';
+import { budgetNote } from '../config/update-budget.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -103,7 +104,9 @@ export class Lab implements LabCalls {
 
   validateRun(request: NewRunRequest): RunValidation {
     const issues = checkNewRun(request);
-    return issues.length === 0 ? { ok: true } : { ok: false, issues };
+    if (issues.length > 0) return { ok: false, issues };
+    const budget = newRunBudget(request);
+    return { ok: true, budget, budgetNote: budgetNote(budget) };
   }
 
   createRun(request: NewRunRequest): RunSummary {
