@@ -12,10 +12,12 @@ describe('nearestPoint', () => {
   it('is the nearest point along x across a gap (overlaid runs log at different steps)', () => {
     expect(nearestPoint([0, 10, 12, 30], [1, null, null, 4], 1)).toBe(0);
     expect(nearestPoint([0, 10, 28, 30], [1, null, null, 4], 2)).toBe(3);
-    expect(nearestPoint(xs, [null, null, null, 4, null], 0)).toBe(3);
   });
 
-  it('is null for a curve with no points, or outside the chart', () => {
+  it("is null outside the curve's span (a shorter run), for a curve with no points, or outside the chart", () => {
+    expect(nearestPoint(xs, [null, 2, 3, null, null], 0)).toBeNull();
+    expect(nearestPoint(xs, [null, 2, 3, null, null], 3)).toBeNull();
+    expect(nearestPoint(xs, [null, 2, 3, null, null], 2)).toBe(2);
     expect(nearestPoint(xs, [null, null, null, null, null], 2)).toBeNull();
     expect(nearestPoint(xs, [1, 2, 3, 4, 5], 5)).toBeNull();
   });
@@ -38,7 +40,7 @@ describe('hoverRows', () => {
 
   it('lists one row per run, each at its own point, when runs are overlaid', () => {
     const xs = [1000, 2048, 3000];
-    const a = metricSeries('return_mean', 'run a', '#fff', [null, -5, null], { steps: [null, 2048, null], wallSeconds: [null, 9, null] }, 0);
+    const a = metricSeries('return_mean', 'run a', '#fff', [-1, -5, null], { steps: [1000, 2048, null], wallSeconds: [4, 9, null] }, 0);
     const b = metricSeries('return_mean', 'run b', '#000', [-7, null, -3], { steps: [1000, null, 3000], wallSeconds: [4, null, 12] }, 0);
     const found = hoverRows({ xs, series: [...a, ...b], annotations: [] }, 1);
     expect(found.map((r) => [r.label, r.value, r.step])).toEqual([['run a', -5, 2048], ['run b', -3, 3000]]);

@@ -14,7 +14,8 @@ export interface HoverRow {
 
 /**
  * The index of the point of `values` nearest (along x) to the point at `index`, or null when the
- * curve has none: overlaid runs log at different steps, so most x columns are gaps for most curves.
+ * cursor is outside the curve's span: overlaid runs log at different steps, so most x columns are
+ * gaps for most curves, and a shorter run has nothing to say past its last point.
  */
 export function nearestPoint(xs: readonly number[], values: readonly (number | null)[], index: number): number | null {
   if (index < 0 || index >= xs.length) return null;
@@ -22,11 +23,7 @@ export function nearestPoint(xs: readonly number[], values: readonly (number | n
   while (before >= 0 && values[before] == null) before--;
   let after = index;
   while (after < values.length && values[after] == null) after++;
-  const hasBefore = before >= 0;
-  const hasAfter = after < values.length;
-  if (!hasBefore && !hasAfter) return null;
-  if (!hasAfter) return before;
-  if (!hasBefore) return after;
+  if (before < 0 || after >= values.length) return before === index ? index : null;
   return xs[index] - xs[before] <= xs[after] - xs[index] ? before : after;
 }
 
