@@ -12,7 +12,7 @@ import { findElectron } from '../main/video/find-electron.ts';
 test('the Electron app opens the Lab and trains a run', async () => {
   const electronFound = findElectron();
   if ('missing' in electronFound) {
-    console.log(`skipping the Electron test: ${electronFound.missing} (where GitHub is reachable: \`node node_modules/electron/install.js\`)`);
+    console.log(`skipping the Electron test: ${electronFound.missing}`);
     test.skip(true, electronFound.missing);
     return;
   }

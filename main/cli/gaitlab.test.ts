@@ -75,6 +75,17 @@ describe('gaitlab train', () => {
     expect(result.checkpoint).toBe(1536);
   });
 
+  it('says in one line when the budget is not whole updates, and trains the steps it says', async () => {
+    const args = ['train', '--env', 'Pendulum-v1', '--seed', '5', '--envs', '1', '--runs', runsDir, '--json', '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=1'];
+    const uneven = await gaitlab([...args, '--steps', '700']);
+    expect(uneven.code).toBe(0);
+    expect(uneven.stderr.split('\n').filter((line) => line.startsWith('budget: '))).toEqual(['budget: trains 512 steps = 2 updates of 256 (the budget of 700 rounded down to whole updates)']);
+    expect(JSON.parse(uneven.stdout.trim().split('\n').pop()!).step).toBe(512);
+    const whole = await gaitlab([...args, '--steps', '512']);
+    expect(whole.code).toBe(0);
+    expect(whole.stderr).not.toMatch(/budget: /);
+  });
+
   it('Ctrl-C finishes the update, checkpoints it and exits cleanly; resume goes on from there', async () => {
     const child = spawn(process.execPath, [
       CLI, 'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',

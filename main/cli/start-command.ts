@@ -11,6 +11,11 @@ import { findElectron } from '../video/find-electron.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The one line `gaitlab start` prints before serving the UI to the browser instead of opening the window. */
+export function browserFallbackLine(missing: string): string {
+  return `The desktop window needs Electron's binary (${missing}); the UI is served at the address below instead.`;
+}
+
 export async function serve(options: { port: number; runs: string; open: boolean }): Promise<void> {
   const server = await startServer({ port: options.port, runsDir: path.resolve(options.runs) });
   console.log(`GaitLab is running at ${server.url}`);
@@ -31,7 +36,7 @@ export async function start(options: { port: number; runs: string }): Promise<vo
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  console.log(`Electron is not available (${electron.missing}); serving the app to your browser instead.`);
+  console.log(browserFallbackLine(electron.missing));
   await serve({ ...options, open: true });
 }
 

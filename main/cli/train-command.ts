@@ -2,6 +2,8 @@
  * `gaitlab train` / `gaitlab resume`: runs a Trainer in this process with a live progress bar, and
  * records the videos the run's schedule asks for (see training-videos.ts).
  */
+import { getAlgorithm } from '../algos/index.ts';
+import { budgetNote, planBudget, stepsPerUpdate } from '../config/update-budget.ts';
 import { describeSchedule } from '../config/video-schedule.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
@@ -32,11 +34,14 @@ export async function runTraining(run: RunHandle, options: { json: boolean }): P
   }
   const config = run.info.config;
   console.error(`run ${run.info.id} (${run.dir}) · ${config.algo} on ${config.env} · backend ${trainer.backendName}`);
+  const budget = planBudget(config.totalSteps, stepsPerUpdate(getAlgorithm(config.algo), config.hparams));
+  const note = budgetNote(budget);
+  if (note) console.error(`budget: ${note}`);
   if (schedule) {
     videos = new TrainingVideos(run, schedule, trainer.counters.update);
     console.error(`videos: ${describeSchedule(schedule)}, into ${run.videosDir}`);
   }
-  progress = new TrainingProgress(config.totalSteps, trainer.counters.step, config.env);
+  progress = new TrainingProgress(budget.steps, trainer.counters.step, config.env);
 
   // First Ctrl-C: finish the current update, checkpoint, stop recording videos, exit cleanly.
   // Second: exit now (the last complete checkpoint stays valid because checkpoints are written

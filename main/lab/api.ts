@@ -5,6 +5,7 @@
  * and the sandboxed preload can import it.
  */
 import type { HparamValue, Hparams } from '../config/run-config.ts';
+import type { BudgetPlan } from '../config/update-budget.ts';
 import type { MetricsRow, RunEvent, RunInfo } from '../store/run-store.ts';
 import type { Scene } from '../../sim/core/scene.ts';
 import type { TrainerCommand, TrainerMessage } from '../trainer/protocol.ts';
@@ -104,7 +105,8 @@ export interface FieldIssue {
   message: string;
 }
 
-export type RunValidation = { ok: true } | { ok: false; issues: FieldIssue[] };
+/** A valid request says what it trains: its budget as whole updates, and a line when that differs from the budget asked. */
+export type RunValidation = { ok: true; budget: BudgetPlan; budgetNote: string | null } | { ok: false; issues: FieldIssue[] };
 
 /** A run as listed: its run.json, and whether a trainer of this Lab is running it now. */
 export interface RunSummary extends RunInfo {

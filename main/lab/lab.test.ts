@@ -82,7 +82,17 @@ describe('Lab: new runs', () => {
     const { lab } = setup();
     const defaults = lab.runDefaults('Pendulum-v1', 'ppo');
     const hparams = defaults.preset?.hparams ?? defaults.hparams;
-    expect(lab.validateRun(request({ hparams, totalSteps: defaults.totalSteps }))).toEqual({ ok: true });
+    expect(lab.validateRun(request({ hparams, totalSteps: defaults.totalSteps }))).toMatchObject({ ok: true });
+  });
+
+  it('says what a budget that is not whole updates trains', () => {
+    const { lab } = setup();
+    const hparams = { ...lab.runDefaults('Pendulum-v1', 'ppo').hparams, num_steps: 2048, num_envs: 1 };
+    expect(lab.validateRun(request({ hparams, totalSteps: 20_000 }))).toEqual({
+      ok: true,
+      budget: { requestedSteps: 20_000, stepsPerUpdate: 2048, updates: 9, steps: 18_432 },
+      budgetNote: 'trains 18,432 steps = 9 updates of 2,048 (the budget of 20,000 rounded down to whole updates)',
+    });
   });
 
   it('describes every env and algorithm with its form fields', () => {

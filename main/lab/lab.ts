@@ -29,7 +29,7 @@ import { EpisodePlayer, forkPlayer, type PlayerLauncher, type PlayStart } from '
 import type { TrajectoryInfo } from '../store/trajectory-file.ts';
 import { forkRun } from './fork.ts';
 import { LatestThrottle } from './latest-throttle.ts';
-import { checkNewRun, newRunConfig, runDefaults } from './new-run.ts';
+import { checkNewRun, newRunBudget, newRunConfig, runDefaults } from './new-run.ts';
 import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from '../trainer/protocol.ts';
 import { envScene } from './scenes.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
@@ -38,6 +38,7 @@ import { forkRecorder, VideoJobs, type RecorderLauncher } from './video-jobs.ts'
 import { recordRequestSchema, type RecordRequestInput } from '../config/record-request.ts';
 import { ScheduledVideos } from './scheduled-videos.ts';
 import { videoScheduleSchema, type VideoScheduleInput } from '../config/video-schedule.ts';
+import { budgetNote } from '../config/update-budget.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -113,7 +114,9 @@ export class Lab implements LabCalls {
 
   validateRun(request: NewRunRequest): RunValidation {
     const issues = checkNewRun(request);
-    return issues.length === 0 ? { ok: true } : { ok: false, issues };
+    if (issues.length > 0) return { ok: false, issues };
+    const budget = newRunBudget(request);
+    return { ok: true, budget, budgetNote: budgetNote(budget) };
   }
 
   createRun(request: NewRunRequest): RunSummary {

@@ -8,6 +8,7 @@ import { listEnvs } from '../../sim/index.ts';
 import { listAlgorithms, parseHparams, getAlgorithm } from '../algos/index.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { runConfigSchema, type Hparams, type RunConfig } from '../config/run-config.ts';
+import { planBudget, stepsPerUpdate, type BudgetPlan } from '../config/update-budget.ts';
 import { builtinPreset } from '../config/presets.ts';
 import type { FieldIssue, NewRunRequest, RunDefaults } from './api.ts';
 
@@ -34,6 +35,12 @@ export function newRunConfig(request: NewRunRequest): RunConfig {
     totalSteps: request.totalSteps as number,
     hparams: request.hparams as Hparams,
   });
+}
+
+/** What a valid request trains: its budget as whole updates, for the form to say (config/update-budget.ts). */
+export function newRunBudget(request: NewRunRequest): BudgetPlan {
+  const config = newRunConfig(request);
+  return planBudget(config.totalSteps, stepsPerUpdate(getAlgorithm(config.algo), config.hparams));
 }
 
 export function runDefaults(env: string, algo: string): RunDefaults {

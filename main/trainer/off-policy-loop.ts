@@ -12,6 +12,7 @@ import type { OffPolicyAlgorithm, OffPolicyDefinition, TransitionBatch, UpdateSt
 import { prefixKeys } from '../algos/learner-state.ts';
 import { partState } from '../algos/optimizer-step.ts';
 import { ReplayBuffer } from '../algos/replay-buffer.ts';
+import { offPolicyIterationSteps } from '../config/update-budget.ts';
 import type { DeterministicPolicy } from '../agent/policy.ts';
 import type { EnvStack } from './env-stack.ts';
 import type { StepObserver } from './rollout.ts';
@@ -49,8 +50,7 @@ export class OffPolicyLoop implements TrainingLoop {
     initialObs: Float64Array,
   ) {
     const env = stack.env, n = env.numEnvs;
-    // Whole vector steps: log_every rounded up to a multiple of num_envs.
-    this.stepsPerIteration = Math.ceil(hp.log_every / n) * n;
+    this.stepsPerIteration = offPolicyIterationSteps(hp);
     this.buffer = new ReplayBuffer(hp.buffer_size, env.obsSize, env.actionSize);
     this.sample = {
       size: hp.batch_size,

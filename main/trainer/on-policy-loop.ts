@@ -4,6 +4,7 @@ import type { AlgorithmDefinition, OnPolicyAlgorithm } from '../algos/algorithm.
 import { prefixKeys } from '../algos/learner-state.ts';
 import { partState } from '../algos/optimizer-step.ts';
 import { linearAnneal } from '../rl/schedule.ts';
+import { rolloutSteps } from '../config/update-budget.ts';
 import type { EnvStack } from './env-stack.ts';
 import { RolloutCollector, type StepObserver } from './rollout.ts';
 import { buildRunParts, type RunHparams } from './run-parts.ts';
@@ -19,7 +20,7 @@ export class OnPolicyLoop implements TrainingLoop {
     private readonly collector: RolloutCollector,
     private hp: RunHparams,
   ) {
-    this.stepsPerIteration = hp.num_steps * hp.num_envs;
+    this.stepsPerIteration = rolloutSteps(hp);
   }
 
   static create(definition: AlgorithmDefinition, { envId, hparams, backend, rng, seed, workers }: LoopOptions): OnPolicyLoop {

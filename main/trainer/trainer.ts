@@ -17,6 +17,7 @@ import { EpisodeWindow } from './episode-window.ts';
 import { evaluatePolicy, type EvaluationResult } from './evaluate.ts';
 import { EpisodeRecorder, recordEvaluation, saveTrajectory, type RecordedEvaluation } from './episode-recorder.ts';
 import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './trainer-checkpoint.ts';
+import { planBudget } from '../config/update-budget.ts';
 
 export type MessageSink = (message: TrainerMessage) => void;
 
@@ -68,8 +69,7 @@ export class Trainer {
   }
 
   get totalUpdates(): number {
-    // CleanRL's num_iterations = total_timesteps // batch_size: never more steps than the budget.
-    return Math.max(1, Math.floor(this.config.totalSteps / this.loop.stepsPerIteration));
+    return planBudget(this.config.totalSteps, this.loop.stepsPerIteration).updates;
   }
 
   get currentHparams(): Readonly<Record<string, unknown>> {

@@ -1,17 +1,29 @@
 /** Electron's binary, for the desktop window (`gaitlab start`) and for offscreen recording where no Chromium is installed. */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
-/** The Electron binary's path, or null with the reason (not installed, or its download was skipped). */
-export function findElectron(): { binary: string } | { missing: string } {
-  const require = createRequire(import.meta.url);
+/** What fetches Electron's binary, which `npm install` skips here (allowScripts in package.json). */
+const ELECTRON_INSTALL_HINT = 'where GitHub is reachable, `node node_modules/electron/install.js` fetches it';
+
+/**
+ * The Electron binary's path, or null with the reason in our words. The electron package's own
+ * error ("failed to install correctly, please delete node_modules/electron") is wrong advice here:
+ * its binary is skipped on purpose, so we look for its path file ourselves.
+ */
+export function findElectron(packageDir = electronPackageDir()): { binary: string } | { missing: string } {
+  if (!packageDir) return { missing: 'the electron package is not installed (`npm install` installs it)' };
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!fs.existsSync(pathFile)) return { missing: `Electron's binary is not installed; ${ELECTRON_INSTALL_HINT}` };
+  const binary = path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8'));
+  // A half-finished download leaves the path file without the binary.
+  return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}; ${ELECTRON_INSTALL_HINT}` };
+}
+
+function electronPackageDir(): string | null {
   try {
-    // The electron package's main export is the path of its downloaded binary; it throws without one.
-    const binary = require('electron') as unknown;
-    if (typeof binary !== 'string') return { missing: 'the electron package did not export a binary path' };
-    // A half-finished download leaves the path file without the binary.
-    return fs.existsSync(binary) ? { binary } : { missing: `no Electron binary at ${binary}` };
-  } catch (error) {
-    return { missing: (error as Error).message.split('\n')[0] };
+    return path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return null;
   }
 }

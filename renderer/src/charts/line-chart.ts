@@ -1,18 +1,27 @@
 /**
  * A uPlot line chart with event annotations (dashed vertical lines: hyperparameter changes,
- * pauses, forks). uPlot's series layout is fixed at creation, so a new layout rebuilds the plot;
- * new data only calls setData.
+ * pauses, forks) and a tooltip that lists, under the cursor, each curve's value with its step and
+ * wall time (chart-hover.ts). uPlot's series layout is fixed at creation, so a new layout rebuilds
+ * the plot; new data only calls setData.
  */
 import uPlot from 'uplot';
 import { cssVar } from '../lib/theme.svelte.ts';
-import { formatNumber } from '../lib/format.ts';
+import { formatDuration, formatNumber } from '../lib/format.ts';
+import { hoverRows, sharedPosition, type HoverRow } from './chart-hover.ts';
 
 export interface Series {
   label: string;
   color: string;
   values: (number | null)[];
+  /** The env step and wall time of each point, aligned with the chart's xs (for the tooltip). */
+  steps: (number | null)[];
+  wallSeconds: (number | null)[];
   /** Drawn thin and translucent: the raw curve under its smoothed version. */
   faint?: boolean;
+  /** Under a smoothed curve: the values before smoothing (the tooltip shows both). */
+  raw?: (number | null)[];
+  /** Held from one point to the next (a hyperparameter): drawn as steps, not slopes. */
+  stepped?: boolean;
 }
 
 export interface Annotation {
@@ -29,7 +38,8 @@ export interface ChartData {
 export class LineChart {
   private plot: uPlot | null = null;
   private layout = '';
-  private annotations: Annotation[] = [];
+  private data: ChartData = { xs: [], series: [], annotations: [] };
+  private tooltip: HTMLDivElement | null = null;
 
   constructor(
     private readonly element: HTMLElement,
@@ -38,8 +48,8 @@ export class LineChart {
   ) {}
 
   update(data: ChartData, width: number): void {
-    this.annotations = data.annotations;
-    const layout = JSON.stringify([data.series.map((s) => [s.label, s.color, s.faint]), this.xLabel()]);
+    this.data = data;
+    const layout = JSON.stringify([data.series.map((s) => [s.label, s.color, s.faint, s.stepped]), this.xLabel()]);
     const columns: uPlot.AlignedData = [data.xs, ...data.series.map((s) => s.values)];
     if (!this.plot || layout !== this.layout) {
       this.plot?.destroy();
@@ -57,6 +67,7 @@ export class LineChart {
   destroy(): void {
     this.plot?.destroy();
     this.plot = null;
+    this.tooltip = null;
   }
 
   private options(series: Series[], width: number): uPlot.Options {
@@ -84,16 +95,47 @@ export class LineChart {
           // Lines only, but a lone value (the first episode's return, say) has no line: it gets a dot.
           points: { show: s.faint ? false : (u: uPlot, index: number) => hasNoLine(u.data[index]), size: 6, fill: s.color },
           spanGaps: true,
+          ...(s.stepped && { paths: uPlot.paths.stepped!({ align: 1 }) }),
           show: true,
           value: (_u: uPlot, v: number | null) => formatNumber(v, 4),
         })),
       ],
-      hooks: { draw: [(u) => this.drawAnnotations(u)] },
+      hooks: {
+        draw: [(u) => this.drawAnnotations(u)],
+        init: [(u) => this.createTooltip(u)],
+        setCursor: [(u) => this.showTooltip(u)],
+      },
     };
   }
 
+  private createTooltip(u: uPlot): void {
+    this.tooltip = document.createElement('div');
+    this.tooltip.className = 'chart-tooltip';
+    this.tooltip.dataset.testid = 'chart-tooltip';
+    this.tooltip.hidden = true;
+    u.over.appendChild(this.tooltip);
+  }
+
+  private showTooltip(u: uPlot): void {
+    const tooltip = this.tooltip;
+    if (!tooltip) return;
+    const { idx, left, top } = u.cursor;
+    const rows = idx == null ? [] : hoverRows(this.data, idx);
+    tooltip.hidden = rows.length === 0;
+    if (tooltip.hidden) return;
+    tooltip.replaceChildren(...tooltipLines(rows));
+    // Beside the cursor, on the side with room.
+    const x = left ?? 0;
+    const y = top ?? 0;
+    const width = u.over.clientWidth;
+    tooltip.style.left = x > width / 2 ? '' : `${x + 14}px`;
+    tooltip.style.right = x > width / 2 ? `${width - x + 14}px` : '';
+    tooltip.style.top = `${Math.max(0, Math.min(y + 10, u.over.clientHeight - tooltip.offsetHeight))}px`;
+  }
+
   private drawAnnotations(u: uPlot): void {
-    if (this.annotations.length === 0) return;
+    const { annotations } = this.data;
+    if (annotations.length === 0) return;
     const ctx = u.ctx;
     const { top, height, left, width } = u.bbox;
     const color = cssVar('--warn');
@@ -106,7 +148,7 @@ export class LineChart {
     // uPlot leaves the alignment of its last axis label on the context.
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    for (const annotation of this.annotations) {
+    for (const annotation of annotations) {
       const x = Math.round(u.valToPos(annotation.x, 'x', true));
       if (x < left || x > left + width) continue;
       ctx.beginPath();
@@ -117,6 +159,30 @@ export class LineChart {
     }
     ctx.restore();
   }
+}
+
+/** One line per curve (built as text: run names are the user's), and where it is when all share it. */
+function tooltipLines(rows: readonly HoverRow[]): HTMLElement[] {
+  const shared = sharedPosition(rows);
+  const position = (row: { step: number | null; wallSeconds: number | null }) => `step ${row.step?.toLocaleString('en-US') ?? '–'} · ${formatDuration(row.wallSeconds)}`;
+  const lines = rows.map((row) => {
+    const line = element('div', 'row');
+    const swatch = element('i');
+    swatch.style.background = row.color;
+    const value = element('b', 'num', formatNumber(row.value, 4));
+    line.append(swatch, element('span', 'label', row.label), value);
+    if (row.smoothed !== null) line.append(element('span', 'sub num', `smoothed ${formatNumber(row.smoothed, 4)}`));
+    if (!shared) line.append(element('span', 'sub num', position(row)));
+    return line;
+  });
+  return shared ? [element('div', 'where num', position(shared)), ...lines] : lines;
+}
+
+function element(tag: string, className = '', text = ''): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  return node;
 }
 
 /** Fewer than two values: nothing to draw a line between (gaps are spanned). */

@@ -1,7 +1,7 @@
 /** Metrics rows and events of a run -> the series and annotations of its charts. */
 import type { MetricsRow, RunEvent } from '../../../main/lab/api.ts';
 import type { Annotation, ChartData, Series } from './line-chart.ts';
-import { extraCharts, PALETTE, RUN_CHARTS, seriesLabel } from './chart-specs.ts';
+import { extraCharts, isStepLike, PALETTE, RUN_CHARTS, seriesLabel } from './chart-specs.ts';
 import { formatNumber } from '../lib/format.ts';
 import { smooth } from './smoothing.ts';
 
@@ -13,12 +13,26 @@ export function xValue(axis: XAxis, row: MetricsRow): number {
   return (axis === 'steps' ? row.step : row.wall_s) ?? Number.NaN;
 }
 
-/** The curve of one metric: raw (faint) under its smoothed version when smoothing is on. */
-export function metricSeries(label: string, color: string, values: (number | null)[], smoothing: number): Series[] {
-  if (smoothing <= 0) return [{ label, color, values }];
+/** Where each point of a curve is: its env step and wall time, aligned with the chart's xs. */
+export interface PointPositions {
+  steps: (number | null)[];
+  wallSeconds: (number | null)[];
+}
+
+export function rowPositions(rows: readonly MetricsRow[]): PointPositions {
+  return { steps: rows.map((row) => row.step ?? null), wallSeconds: rows.map((row) => row.wall_s ?? null) };
+}
+
+/**
+ * The curve of one metric: raw (faint) under its smoothed version when smoothing is on. A step-like
+ * metric (a hyperparameter such as the learning rate) is never smoothed and is drawn as steps.
+ */
+export function metricSeries(key: string, label: string, color: string, values: (number | null)[], positions: PointPositions, smoothing: number): Series[] {
+  if (isStepLike(key)) return [{ label, color, values, ...positions, stepped: true }];
+  if (smoothing <= 0) return [{ label, color, values, ...positions }];
   return [
-    { label: `${label} (raw)`, color, values, faint: true },
-    { label, color, values: smooth(values, smoothing) },
+    { label: `${label} (raw)`, color, values, ...positions, faint: true },
+    { label, color, values: smooth(values, smoothing), ...positions, raw: values },
   ];
 }
 
@@ -54,11 +68,12 @@ export function runCharts(metrics: readonly MetricsRow[], events: readonly RunEv
   const available = metrics.length > 0 ? Object.keys(metrics[metrics.length - 1]) : [];
   const xs = metrics.map((row) => xValue(axis, row));
   const annotations = eventAnnotations(events, axis);
+  const positions = rowPositions(metrics);
   // A chart with nothing to draw for this run (say reward terms of a single-term reward) is left out.
   const shown = metrics.length === 0 ? RUN_CHARTS : [...RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0), ...extraCharts(available)];
   return shown.map((spec) => {
     const keys = spec.keys(available);
-    const series = keys.flatMap((key, i) => metricSeries(seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), smoothing));
+    const series = keys.flatMap((key, i) => metricSeries(key, seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), positions, smoothing));
     return { id: spec.id, title: spec.title, hint: spec.hint, data: { xs, series, annotations } };
   });
 }

@@ -24,10 +24,11 @@ import { formatSteps } from './format.ts';
 
 /** What Play shows: an evaluation episode of a checkpoint (null: the latest), or an episode stored with the run. */
 export type PlaySource = { checkpoint: number | null } | { trajectory: string };
+import { hashOfView, viewFromHash, type View } from './route.ts';
+
+export type { View };
 
 const RUN_LIST_REFRESH_MS = 5000;
-
-export type View = { kind: 'new' } | { kind: 'run'; runId: string } | { kind: 'compare'; runIds: string[] };
 
 export class RunData {
   summary = $state.raw<RunSummary>() as RunSummary;
@@ -55,6 +56,14 @@ export class RunData {
     this.videoSchedule = detail.videoSchedule;
   }
 
+  /**
+   * Live values the Lab accepted become the values in force at once: the trainer takes them at its
+   * next update (seconds away on a big robot) and its event then only confirms them.
+   */
+  acceptHparams(values: Hparams): void {
+    this.hparams = { ...this.hparams, ...values };
+  }
+
   apply(message: TrainerMessage): void {
     switch (message.type) {
       case 'metrics': {
@@ -69,7 +78,7 @@ export class RunData {
         const event = message.event;
         if (this.events.some((e) => e.type === event.type && e.step === event.step && e.wallSeconds === event.wallSeconds)) return;
         this.events = [...this.events, event];
-        if (event.type === 'hparams') this.hparams = { ...this.hparams, ...(event.values as Hparams) };
+        if (event.type === 'hparams') this.acceptHparams(event.values as Hparams);
         break;
       }
       case 'checkpoint':
@@ -94,7 +103,8 @@ export class LabState {
   wasOpen = $state(false);
   catalog = $state.raw<Catalog | null>(null);
   runs = $state.raw<RunSummary[]>([]);
-  view = $state.raw<View>({ kind: 'new' });
+  /** What the page shows, kept in the address (lib/route.ts) so a reload comes back to it. */
+  view = $state.raw<View>(viewFromHash(location.hash));
   /** Runs chosen in the list for the compare view. */
   compareIds = $state.raw<string[]>([]);
   notice = $state<{ text: string; kind: 'error' | 'info' } | null>(null);
@@ -121,6 +131,11 @@ export class LabState {
     });
     // What the Lab streams (rows, episodes, statuses) changes the page in paint frames, with the viewer.
     this.api.subscribe((event) => paintLater(() => this.onEvent(event)));
+    if (this.view.kind === 'compare') this.compareIds = this.view.runIds;
+    // Back, Forward and edited addresses show what they name.
+    addEventListener('hashchange', () => {
+      if (location.hash !== hashOfView(this.view)) this.view = viewFromHash(location.hash);
+    });
     // Runs that other processes (say `gaitlab train`) add to the folder show up too.
     setInterval(() => {
       if (this.connection === 'open') this.api.listRuns().then((runs) => paintLater(() => (this.runs = runs)), () => {});
@@ -179,6 +194,8 @@ export class LabState {
 
   show(view: View): void {
     this.view = view;
+    const hash = hashOfView(view);
+    if (location.hash !== hash) location.hash = hash;
   }
 
   tell(text: string, kind: 'error' | 'info' = 'error'): void {
