@@ -18,6 +18,12 @@ export function videoPath(runId: string, name: string): string {
   return `${VIDEO_ROUTE}${encodeURIComponent(runId)}/videos/${encodeURIComponent(name)}`;
 }
 
+/**
+ * How a video is opened to be sent: never through a symlink, were one swapped in for the listed file
+ * between the check above and the read (O_NOFOLLOW, where the platform has it).
+ */
+export const VIDEO_OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
+
 export interface VideoReply {
   status: number;
   headers: Record<string, string>;
@@ -28,7 +34,8 @@ export interface VideoReply {
 export function videoReply(lab: Pick<Lab, 'videoFile'>, pathname: string, request: { method: string; range: string | null }): VideoReply {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refusal(405, 'method not allowed');
   const file = listedVideo(lab, pathname);
-  const stat = file === null ? undefined : fs.statSync(file, { throwIfNoEntry: false });
+  // lstat: a symlink put in place of a listed video since it was listed is not a video either.
+  const stat = file === null ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
   if (file === null || !stat?.isFile()) return refusal(404, 'no such video');
   const headers: Record<string, string> = {
     'Content-Type': VIDEO_MEDIA_TYPES[path.extname(file)],

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from '../lab/lab.ts';
-import { videoReply } from './video-reply.ts';
+import { VIDEO_OPEN_FLAGS, videoReply } from './video-reply.ts';
 
 export function serveVideo(lab: Pick<Lab, 'videoFile'>, request: IncomingMessage, response: ServerResponse): void {
   const pathname = new URL(request.url ?? '/', 'http://x').pathname;
@@ -11,7 +11,7 @@ export function serveVideo(lab: Pick<Lab, 'videoFile'>, request: IncomingMessage
   if (reply.body === null) return void response.end();
   if (typeof reply.body === 'string') return void response.end(reply.body);
   const { file, start, end } = reply.body;
-  fs.createReadStream(file, { start, end })
+  fs.createReadStream(file, { start, end, flags: VIDEO_OPEN_FLAGS })
     // A file removed while it is sent: the headers are gone, so the only way to say so is to cut the connection.
     .on('error', () => response.destroy())
     .pipe(response);
