@@ -118,6 +118,11 @@ describe('serve mode: the LabApi over WebSocket', () => {
     expect(await connect(s, { origin: 'http://evil.example' })).toBe(403);
     expect(await connect(s, { origin: `http://127.0.0.1:${s.port + 1}` })).toBe(403);
     expect(await connect(s, { origin: null })).toBe(403);
+    // Only exactly the page's origin: not without its scheme, with another scheme, or another name for the host.
+    expect(await connect(s, { origin: `127.0.0.1:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `https://127.0.0.1:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `http://localhost:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `http://127.0.0.1:${s.port}/` })).toBe(403);
     expect(await connect(s, { path: '/other' })).toBe(403);
   });
 
