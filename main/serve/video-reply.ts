@@ -18,12 +18,6 @@ export function videoPath(runId: string, name: string): string {
   return `${VIDEO_ROUTE}${encodeURIComponent(runId)}/videos/${encodeURIComponent(name)}`;
 }
 
-/**
- * How a video is opened to be sent: never through a symlink, were one swapped in for the listed file
- * between the check above and the read (O_NOFOLLOW, where the platform has it).
- */
-export const VIDEO_OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
-
 export interface VideoReply {
   status: number;
   headers: Record<string, string>;
@@ -70,6 +64,16 @@ function listedVideo(lab: Pick<Lab, 'videoFile'>, pathname: string): string | nu
   } catch {
     return null; // no such run, or no such video in it
   }
+}
+
+/**
+ * The bytes of a reply's video. Never read through a symlink, were one swapped in for the listed
+ * file since it was checked: O_NOFOLLOW, where the platform has it.
+ */
+export function readVideo(body: { file: string; start: number; end: number }): fs.ReadStream {
+  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
+  // fs.open takes numeric flags; the stream options' type names only the string ones.
+  return fs.createReadStream(body.file, { start: body.start, end: body.end, flags: flags as unknown as string });
 }
 
 function refusal(status: number, text: string): VideoReply {
