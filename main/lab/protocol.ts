@@ -4,7 +4,7 @@
  * and the renderer's commands reach it through the Lab.
  */
 import { z } from 'zod';
-import { hparamValueSchema } from '../config/run-config.ts';
+import { hparamsSchema } from '../config/run-config.ts';
 import { videoScheduleSchema } from './video-schedule.ts';
 
 export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
@@ -12,7 +12,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Lab -> trainer. */
 export const trainerCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('set-hparams'), values: z.record(z.string(), hparamValueSchema) }),
+  z.object({ type: z.literal('set-hparams'), values: hparamsSchema }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('stop') }),
