@@ -4,6 +4,7 @@
  * stops reading altogether is closed, so that what the server holds for it stays bounded. A socket
  * that fails (a malformed frame, a reset) is closed and logged: it never takes the server down.
  */
+import path from 'node:path';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { LabCalls, LabEvent, WireServerFrame } from '../lab/api.ts';
@@ -28,7 +29,14 @@ export const CLOSE_POLICY_VIOLATION = 1008;
 
 type SocketLab = LabCalls & { subscribe(listener: (event: LabEvent) => void): () => void };
 
-export function attachLabSocket(socket: WebSocket, lab: SocketLab, log: (line: string) => void = console.error): void {
+export interface SocketOptions {
+  /** The runs folder: its path is kept out of the replies (see clientError). */
+  runsDir: string;
+  /** The server's log (default stderr). */
+  log?: (line: string) => void;
+}
+
+export function attachLabSocket(socket: WebSocket, lab: SocketLab, { runsDir, log = console.error }: SocketOptions): void {
   // ws has already closed the socket (with 1002, 1007 or 1009 for a bad frame): say why, and go on.
   socket.on('error', (error) => log(`gaitlab serve: closed a client's WebSocket: ${error.message}`));
   const send = (frame: WireServerFrame) => {
@@ -54,7 +62,9 @@ export function attachLabSocket(socket: WebSocket, lab: SocketLab, log: (line: s
   const answerWaiting = async () => {
     answering = true;
     for (let call = waiting.shift(); call && socket.readyState === socket.OPEN; call = waiting.shift()) {
-      send({ kind: 'reply', id: call.id, ...(await dispatchCall(lab, call.method, call.args)) });
+      const result = await dispatchCall(lab, call.method, call.args);
+      if (!result.ok) log(`gaitlab serve: ${call.method} refused: ${result.error}`);
+      send({ kind: 'reply', id: call.id, ...(result.ok ? result : { ok: false, error: clientError(result.error, runsDir) }) });
     }
     waiting.length = 0;
     answering = false;
@@ -75,4 +85,13 @@ export function attachLabSocket(socket: WebSocket, lab: SocketLab, log: (line: s
     socket.pause();
     if (!answering) answerWaiting().catch((error: unknown) => log(`gaitlab serve: a call failed: ${String(error)}`));
   });
+}
+
+/**
+ * An error as a client is told it: a run's files named from the run's id, never the runs folder's
+ * absolute path (which says where the user keeps things, to any page holding the token); the log
+ * keeps the whole message.
+ */
+export function clientError(message: string, runsDir: string): string {
+  return message.split(runsDir + path.sep).join('').split(runsDir).join('the runs folder');
 }

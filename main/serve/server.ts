@@ -77,7 +77,7 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachLabSocket(ws, lab));
+    sockets.handleUpgrade(request, socket, head, (ws) => attachLabSocket(ws, lab, { runsDir: lab.store.root }));
   });
 
   return {
