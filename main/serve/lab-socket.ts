@@ -19,10 +19,11 @@ const EPISODE_SKIP_BYTES = 4 << 20;
 /**
  * Bytes queued for a client (sent by us, not yet taken by its connection) beyond which it is closed
  * with 1008: a client that sends calls and never reads the replies would otherwise grow the server
- * without bound. Room for a few getRun replies of a long run (a million-step run's metrics are a
- * few MB of JSON); the server holds at most this plus one frame per client.
+ * without bound. A page that reads never gets near it (the kernel's socket buffers take megabytes
+ * first); it is room for two getRun replies of a long run (a million-step run's metrics are a few
+ * MB of JSON). The server holds at most this plus one frame per client.
  */
-export const MAX_QUEUED_BYTES = 16 << 20;
+export const MAX_QUEUED_BYTES = 8 << 20;
 
 /** WebSocket close code 1008, policy violation (RFC 6455 7.4.1). */
 export const CLOSE_POLICY_VIOLATION = 1008;

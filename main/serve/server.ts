@@ -72,12 +72,16 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
   });
   http.on('upgrade', (request, socket, head) => {
     // Until ws takes the socket (and after a refusal) nothing else listens for its errors: a reset would throw.
-    socket.on('error', (error) => console.error(`gaitlab serve: a WebSocket connection failed: ${error.message}`));
+    const onError = (error: Error) => console.error(`gaitlab serve: a WebSocket connection failed: ${error.message}`);
+    socket.on('error', onError);
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/lab' || !access.allowsSocket(request)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachLabSocket(ws, lab, { runsDir: lab.store.root }));
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      socket.off('error', onError); // ws listens now
+      attachLabSocket(ws, lab, { runsDir: lab.store.root });
+    });
   });
 
   return {
