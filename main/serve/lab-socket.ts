@@ -62,14 +62,17 @@ export function attachLabSocket(socket: WebSocket, lab: SocketLab, { runsDir, lo
   let answering = false;
   const answerWaiting = async () => {
     answering = true;
-    for (let call = waiting.shift(); call && socket.readyState === socket.OPEN; call = waiting.shift()) {
-      const result = await dispatchCall(lab, call.method, call.args);
-      if (!result.ok) log(`gaitlab serve: ${call.method} refused: ${result.error}`);
-      send({ kind: 'reply', id: call.id, ...(result.ok ? result : { ok: false, error: clientError(result.error, runsDir) }) });
+    try {
+      for (let call = waiting.shift(); call && socket.readyState === socket.OPEN; call = waiting.shift()) {
+        const result = await dispatchCall(lab, call.method, call.args);
+        if (!result.ok) log(`gaitlab serve: ${call.method} refused: ${result.error}`);
+        send({ kind: 'reply', id: call.id, ...(result.ok ? result : { ok: false, error: clientError(result.error, runsDir) }) });
+      }
+    } finally {
+      waiting.length = 0;
+      answering = false;
+      socket.resume();
     }
-    waiting.length = 0;
-    answering = false;
-    socket.resume();
   };
   socket.on('message', (data, isBinary) => {
     // A closing socket still delivers what was in flight: nothing more is worth answering.
