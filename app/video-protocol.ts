@@ -4,11 +4,10 @@
  * that the player can seek. A scheme of its own, not file://: the sandboxed page gets no file
  * access, and every request passes the Lab's checks.
  */
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { CustomScheme, Protocol } from 'electron';
 import type { Lab } from '../main/lab/lab.ts';
-import { videoPath, videoReply } from '../main/serve/video-reply.ts';
+import { readVideo, videoPath, videoReply } from '../main/serve/video-reply.ts';
 
 const SCHEME = 'gaitlab-video';
 const HOST = 'lab';
@@ -31,6 +30,6 @@ export function videoResponse(lab: Pick<Lab, 'videoFile'>, request: Request): Re
   const reply = videoReply(lab, url.host === HOST ? url.pathname : '', { method: request.method, range: request.headers.get('range') });
   const { body } = reply;
   // Node's web stream type and the DOM's are the same object under two declarations.
-  const bytes = body === null || typeof body === 'string' ? body : (Readable.toWeb(fs.createReadStream(body.file, { start: body.start, end: body.end })) as unknown as ReadableStream<Uint8Array>);
+  const bytes = body === null || typeof body === 'string' ? body : (Readable.toWeb(readVideo(body)) as unknown as ReadableStream<Uint8Array>);
   return new Response(bytes, { status: reply.status, headers: reply.headers });
 }

@@ -139,6 +139,8 @@ describe('bad input gets one clear message, a non-zero exit, and changes nothing
     ['ill-typed hyperparameter', ['train', '--env', 'Pendulum-v1', '--set', 'update_epochs=ten'], /update_epochs: .*expected number/i],
     ['out-of-range hyperparameter', ['train', '--env', 'Pendulum-v1', '--set', 'gamma=1.5'], /gamma: .*<=1/],
     ['malformed --set', ['train', '--env', 'Pendulum-v1', '--set', 'gamma'], /--set expects key=value/],
+    ['--set __proto__', ['train', '--env', 'Pendulum-v1', '--set', '__proto__=5'], /--set __proto__=5: "__proto__" is not a hyperparameter name/],
+    ['--set constructor', ['train', '--env', 'Pendulum-v1', '--set', 'constructor=1'], /--set constructor=1: "constructor" is not a hyperparameter name/],
     ['missing preset', ['train', '--env', 'Pendulum-v1', '--preset', '/nonexistent/p.json'], /cannot read preset \/nonexistent\/p.json: ENOENT/],
     ['missing run', ['resume', 'no-such-run'], /no-such-run/],
     ['eval of a missing run', ['eval', 'no-such-run'], /no-such-run/],

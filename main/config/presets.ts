@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { hparamsSchema, reservedNameProblem } from '../config/run-config.ts';
 
 export const PRESETS_DIR = fileURLToPath(new URL('../../assets/presets/', import.meta.url));
 
@@ -13,7 +14,7 @@ export const presetSchema = z
   .object({
     description: z.string().optional(),
     totalSteps: z.number().int().positive().optional(),
-    hparams: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])).default({}),
+    hparams: hparamsSchema.default({}),
   })
   .strict();
 export type Preset = z.infer<typeof presetSchema>;
@@ -51,6 +52,8 @@ export function parseSetFlag(assignment: string): [string, number | boolean | st
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw new Error(`--set expects key=value, got "${assignment}"`);
   const key = assignment.slice(0, eq).trim();
+  const problem = reservedNameProblem(key);
+  if (problem) throw new Error(`--set ${assignment}: ${problem}`);
   const raw = assignment.slice(eq + 1).trim();
   if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
   if (raw === 'null' || raw === 'none') return [key, null];

@@ -4,7 +4,7 @@
  * by the same schemas as the CLI's (see new-run.ts).
  */
 import { z } from 'zod';
-import { hparamValueSchema } from '../config/run-config.ts';
+import { hparamValueSchema, withoutReservedNames } from '../config/run-config.ts';
 import { trainerCommandSchema } from '../trainer/protocol.ts';
 import { recordRequestSchema } from '../config/record-request.ts';
 import { videoScheduleSchema } from '../config/video-schedule.ts';
@@ -36,7 +36,7 @@ const newRunRequestSchema = z
     algo: idSchema,
     seed: z.unknown(),
     totalSteps: z.unknown(),
-    hparams: z.record(z.string().max(100), z.unknown()),
+    hparams: withoutReservedNames(z.record(z.string().max(100), z.unknown())),
     name: z.string().max(200).optional(),
   })
   .strict();
@@ -44,7 +44,7 @@ const newRunRequestSchema = z
 const forkRequestSchema = z
   .object({
     step: z.number().int().min(0),
-    hparams: z.record(z.string().max(100), hparamValueSchema),
+    hparams: withoutReservedNames(z.record(z.string().max(100), hparamValueSchema)),
     totalSteps: z.number().int().positive().optional(),
     name: z.string().max(200).optional(),
   })

@@ -60,6 +60,24 @@ describe('dispatchCall', () => {
     expect(lab.createRun).not.toHaveBeenCalled();
   });
 
+  it('refuses __proto__, constructor and prototype as hyperparameter names, by name', async () => {
+    const lab = fakeLab();
+    // As a socket's JSON.parse makes them: own keys, which a zod record would drop without a word.
+    const cases: [string, string][] = [
+      ['createRun', '[{"env": "Pendulum-v1", "algo": "ppo", "seed": 1, "totalSteps": 2048, "hparams": {"__proto__": {"gamma": 0.5}}}]'],
+      ['validateRun', '[{"env": "Pendulum-v1", "algo": "ppo", "seed": 1, "totalSteps": 2048, "hparams": {"constructor": 1}}]'],
+      ['command', '["run-1", {"type": "set-hparams", "values": {"__proto__": 1}}]'],
+      ['command', '["run-1", {"type": "set-hparams", "values": {"prototype": 1, "learning_rate": 0.001}}]'],
+      ['forkRun', '["run-1", {"step": 0, "hparams": {"__proto__": 1}}]'],
+    ];
+    for (const [method, args] of cases) {
+      const result = await dispatchCall(lab, method, JSON.parse(args));
+      expect(result, `${method} ${args}`).toMatchObject({ ok: false, error: expect.stringMatching(/"(__proto__|constructor|prototype)" is not a hyperparameter name/) });
+    }
+    expect(lab.command).not.toHaveBeenCalled();
+    expect(lab.createRun).not.toHaveBeenCalled();
+  });
+
   it('turns the Lab\'s errors into messages', async () => {
     expect(await dispatchCall(fakeLab(), 'getRun', ['x'])).toEqual({ ok: false, error: "no run 'x' in /runs" });
   });

@@ -91,20 +91,24 @@ export class VideoJobs {
     return { ...job };
   }
 
-  /** The run's videos, newest first. */
+  /**
+   * The run's videos, newest first: regular files of a video type in videos/ itself. A symlink is
+   * never a video (it could name any file on the machine, or nothing): it is skipped, like a file
+   * removed while the folder is listed.
+   */
   list(run: RunHandle): VideoFile[] {
-    let names: string[];
+    let entries: fs.Dirent[];
     try {
-      names = fs.readdirSync(run.videosDir);
+      entries = fs.readdirSync(run.videosDir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    return names
-      .filter((name) => !name.startsWith(TEMP_PREFIX) && Object.hasOwn(VIDEO_MEDIA_TYPES, path.extname(name)))
-      .map((name) => {
-        const stat = fs.statSync(path.join(run.videosDir, name));
-        return { name, bytes: stat.size, modifiedAt: stat.mtime.toISOString() };
+    return entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith(TEMP_PREFIX) && Object.hasOwn(VIDEO_MEDIA_TYPES, path.extname(entry.name)))
+      .flatMap((entry) => {
+        const stat = fs.lstatSync(path.join(run.videosDir, entry.name), { throwIfNoEntry: false });
+        return stat?.isFile() ? [{ name: entry.name, bytes: stat.size, modifiedAt: stat.mtime.toISOString() }] : [];
       })
       .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
   }

@@ -23,10 +23,9 @@ export class Access {
     return this.hostAllowed(request) && (this.matches(queryToken(request)) || this.matches(cookieValue(request, this.cookieName)));
   }
 
-  /** A WebSocket: right Host, a page of this origin, and the token in the query. */
+  /** A WebSocket: right Host, opened by a page of exactly this origin (scheme, host and port), and the token in the query. */
   allowsSocket(request: IncomingMessage): boolean {
-    const origin = request.headers.origin;
-    return this.hostAllowed(request) && origin !== undefined && this.hosts.has(origin.replace(/^http:\/\//, '')) && this.matches(queryToken(request));
+    return this.hostAllowed(request) && request.headers.origin === `http://${request.headers.host}` && this.matches(queryToken(request));
   }
 
   /** Lets the page's own assets load without the token in each URL; never readable by scripts. */

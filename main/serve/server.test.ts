@@ -3,6 +3,7 @@ import path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { runConfigSchema } from '../config/run-config.ts';
 import type { LabEvent, WireServerFrame } from '../lab/api.ts';
 import { fakeLauncher } from '../lab/fake-trainer.test-support.ts';
 import { useTempDir } from '../store/temp-dir.test-support.ts';
@@ -118,6 +119,11 @@ describe('serve mode: the LabApi over WebSocket', () => {
     expect(await connect(s, { origin: 'http://evil.example' })).toBe(403);
     expect(await connect(s, { origin: `http://127.0.0.1:${s.port + 1}` })).toBe(403);
     expect(await connect(s, { origin: null })).toBe(403);
+    // Only exactly the page's origin: not without its scheme, with another scheme, or another name for the host.
+    expect(await connect(s, { origin: `127.0.0.1:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `https://127.0.0.1:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `http://localhost:${s.port}` })).toBe(403);
+    expect(await connect(s, { origin: `http://127.0.0.1:${s.port}/` })).toBe(403);
     expect(await connect(s, { path: '/other' })).toBe(403);
   });
 
@@ -139,6 +145,31 @@ describe('serve mode: the LabApi over WebSocket', () => {
     const event = ((await pushed) as { event: LabEvent }).event;
     expect(event).toMatchObject({ type: 'run', run: { status: 'created', live: true } });
     expect(await created).toMatchObject({ kind: 'reply', id: 9, ok: true, value: { id: (event as { run: { id: string } }).run.id } });
+    socket.close();
+  });
+
+  it('names runs by id in error replies, never by the runs folder\'s path', async () => {
+    const s = await start();
+    const run = s.lab.store.createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }), { versions: { gaitlab: 'test', node: process.version } });
+    fs.writeFileSync(path.join(run.dir, 'metrics.jsonl'), 'not json\n');
+    const socket = (await connect(s)) as WebSocket;
+    const replies: WireServerFrame[] = [];
+    const bothReplied = new Promise<void>((resolve) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as WireServerFrame;
+        if (frame.kind === 'reply' && replies.push(frame) === 2) resolve();
+      }),
+    );
+    socket.send(JSON.stringify({ id: 1, method: 'getRun', args: ['no-such-run'] }));
+    socket.send(JSON.stringify({ id: 2, method: 'getRun', args: [run.info.id] }));
+    await bothReplied;
+    const [missing, corrupt] = replies;
+    for (const reply of replies) {
+      expect(reply).toMatchObject({ kind: 'reply', ok: false });
+      expect(JSON.stringify(reply)).not.toContain(tempDir());
+    }
+    expect(missing).toMatchObject({ id: 1, error: expect.stringContaining("no run 'no-such-run' in the runs folder") });
+    expect(corrupt).toMatchObject({ id: 2, error: expect.stringContaining(`${run.info.id}/metrics.jsonl:1: not valid JSON`) });
     socket.close();
   });
 

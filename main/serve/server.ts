@@ -38,6 +38,9 @@ export interface LabServer {
 
 const HOST = '127.0.0.1';
 
+/** The largest WebSocket message a client may send. */
+const MAX_CALL_BYTES = 1 << 20;
+
 export async function startServer(options: ServerOptions): Promise<LabServer> {
   const rendererDir = path.resolve(options.rendererDir ?? RENDERER_DIST);
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -49,7 +52,13 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
   const http = createServer();
   const port = await listen(http, options.port);
   const access = new Access(port);
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    // A call is a few hundred bytes; a bigger message is refused (1009) before it is buffered.
+    maxPayload: MAX_CALL_BYTES,
+    // No compression: the page's messages are small, and inflating a client's frames costs memory.
+    perMessageDeflate: false,
+  });
 
   http.on('request', (request, response) => {
     if (!access.allowsRequest(request)) {
@@ -59,11 +68,17 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
     serveStatic(rendererDir, request, response, { 'Set-Cookie': access.cookie() });
   });
   http.on('upgrade', (request, socket, head) => {
+    // Until ws takes the socket (and after a refusal) nothing else listens for its errors: a reset would throw.
+    const onError = (error: Error) => console.error(`gaitlab serve: a WebSocket connection failed: ${error.message}`);
+    socket.on('error', onError);
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/lab' || !access.allowsSocket(request)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachLabSocket(ws, lab));
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      socket.off('error', onError); // ws listens now
+      attachLabSocket(ws, lab, { runsDir: lab.store.root });
+    });
   });
 
   return {

@@ -28,7 +28,8 @@ export interface VideoReply {
 export function videoReply(lab: Pick<Lab, 'videoFile'>, pathname: string, request: { method: string; range: string | null }): VideoReply {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refusal(405, 'method not allowed');
   const file = listedVideo(lab, pathname);
-  const stat = file === null ? undefined : fs.statSync(file, { throwIfNoEntry: false });
+  // lstat: a symlink put in place of a listed video since it was listed is not a video either.
+  const stat = file === null ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
   if (file === null || !stat?.isFile()) return refusal(404, 'no such video');
   const headers: Record<string, string> = {
     'Content-Type': VIDEO_MEDIA_TYPES[path.extname(file)],
@@ -63,6 +64,16 @@ function listedVideo(lab: Pick<Lab, 'videoFile'>, pathname: string): string | nu
   } catch {
     return null; // no such run, or no such video in it
   }
+}
+
+/**
+ * The bytes of a reply's video. Never read through a symlink, were one swapped in for the listed
+ * file since it was checked: O_NOFOLLOW, where the platform has it.
+ */
+export function readVideo(body: { file: string; start: number; end: number }): fs.ReadStream {
+  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
+  // fs.open takes numeric flags; the stream options' type names only the string ones.
+  return fs.createReadStream(body.file, { start: body.start, end: body.end, flags: flags as unknown as string });
 }
 
 function refusal(status: number, text: string): VideoReply {

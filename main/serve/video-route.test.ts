@@ -129,4 +129,19 @@ describe("serve mode: a run's videos", () => {
       expect(response.body.toString(), attempt).toBe('no such video\n');
     }
   });
+
+  it('neither lists nor sends a symlink, and skips a dangling one without failing the other videos', async () => {
+    const { s, runId, runDir } = await start();
+    const videos = path.join(runDir, 'videos');
+    fs.symlinkSync('/etc/passwd', path.join(videos, 'evil.mp4'));
+    fs.symlinkSync(path.join(tempDir(), 'secret.mp4'), path.join(videos, 'secret.mp4'));
+    fs.symlinkSync(path.join(videos, 'removed.mp4'), path.join(videos, 'dangling.webm'));
+    expect(s.lab.listVideos(runId).map((video) => video.name).sort()).toEqual(['a.mp4', 'b.webm']);
+    for (const name of ['evil.mp4', 'secret.mp4', 'dangling.webm']) {
+      const response = await request(s, withToken(s, videoPath(runId, name)));
+      expect([response.status, response.body.toString()], name).toEqual([404, 'no such video\n']);
+    }
+    const listed = await request(s, withToken(s, videoPath(runId, 'a.mp4')));
+    expect([listed.status, listed.body.equals(VIDEO)]).toEqual([200, true]);
+  });
 });

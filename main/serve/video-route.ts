@@ -1,8 +1,7 @@
 /** Serve mode's HTTP route for a run's videos; server.ts lets only requests holding the token here. */
-import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from '../lab/lab.ts';
-import { videoReply } from './video-reply.ts';
+import { readVideo, videoReply } from './video-reply.ts';
 
 export function serveVideo(lab: Pick<Lab, 'videoFile'>, request: IncomingMessage, response: ServerResponse): void {
   const pathname = new URL(request.url ?? '/', 'http://x').pathname;
@@ -10,8 +9,7 @@ export function serveVideo(lab: Pick<Lab, 'videoFile'>, request: IncomingMessage
   response.writeHead(reply.status, reply.headers);
   if (reply.body === null) return void response.end();
   if (typeof reply.body === 'string') return void response.end(reply.body);
-  const { file, start, end } = reply.body;
-  fs.createReadStream(file, { start, end })
+  readVideo(reply.body)
     // A file removed while it is sent: the headers are gone, so the only way to say so is to cut the connection.
     .on('error', () => response.destroy())
     .pipe(response);

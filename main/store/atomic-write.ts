@@ -5,12 +5,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writeError } from './fs-errors.ts';
 
 /** Names that start with this are in-progress writes, or litter of interrupted ones: never data. */
 export const TEMP_PREFIX = '.tmp-';
 
-/** Writes `chunks` to `file` (replacing it) and fsyncs, so the data is on disk before we rename or publish it. */
+/**
+ * Writes `chunks` to `file` (replacing it) and fsyncs, so the data is on disk before we rename or
+ * publish it. An error names the file (and, for a full disk, the space left).
+ */
 export function writeFileDurable(file: string, chunks: string | readonly Uint8Array[]): void {
+  try {
+    writeAndSync(file, chunks);
+  } catch (error) {
+    throw writeError(file, error);
+  }
+}
+
+function writeAndSync(file: string, chunks: string | readonly Uint8Array[]): void {
   const fd = fs.openSync(file, 'w');
   try {
     for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) fs.writeFileSync(fd, chunk);
@@ -36,11 +48,11 @@ export function fsyncDir(dir: string): void {
 export function writeFileAtomic(file: string, data: string | readonly Uint8Array[]): void {
   const temp = path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}-${randomBytes(4).toString('hex')}`);
   try {
-    writeFileDurable(temp, data);
+    writeAndSync(temp, data);
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
-    throw error;
+    throw writeError(file, error);
   }
   fsyncDir(path.dirname(file));
 }

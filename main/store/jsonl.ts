@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
 import { parseJson, readText } from './json-file.ts';
+import { writeError } from './fs-errors.ts';
 
 const NEWLINE = 0x0a;
 
@@ -26,7 +27,11 @@ export class JsonlLog<Schema extends z.ZodType> {
       this.tailChecked = true;
     }
     // A reader racing this append sees at most an unterminated last line, which it ignores.
-    fs.appendFileSync(this.file, `${line}\n`);
+    try {
+      fs.appendFileSync(this.file, `${line}\n`);
+    } catch (error) {
+      throw writeError(this.file, error);
+    }
   }
 
   /** Every complete record; a missing file is an empty log. */

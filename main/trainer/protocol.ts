@@ -4,14 +4,14 @@
  * and the renderer's commands reach it through the Lab.
  */
 import { z } from 'zod';
-import { hparamValueSchema } from '../config/run-config.ts';
+import { hparamsSchema } from '../config/run-config.ts';
 import { RUN_STATUSES, type RunStatus } from '../store/run-info.ts';
 import type { TrajectoryMessage } from '../store/trajectory-file.ts';
 import { videoScheduleSchema } from '../config/video-schedule.ts';
 
 /** Lab -> trainer. */
 export const trainerCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('set-hparams'), values: z.record(z.string(), hparamValueSchema) }),
+  z.object({ type: z.literal('set-hparams'), values: hparamsSchema }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('stop') }),
