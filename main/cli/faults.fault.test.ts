@@ -154,9 +154,14 @@ describe('fault suite', () => {
   });
 
   it('kill -9 of `gaitlab serve` while a run trains: its trainer checkpoints, marks the run stopped and exits', async () => {
+    // Serve mode needs the UI built, as `npm start` and the e2e tests build it.
+    if (!fs.existsSync('renderer/dist/index.html')) execFileSync('npm', ['run', 'build:renderer'], { stdio: 'ignore' });
     const server = new CliProcess(['serve', '--port', '0', '--runs', runsDir]);
+    let ended = false;
+    void server.exited.then(() => (ended = true));
     let url: URL | null = null;
     while (!url) {
+      expect(ended, server.stderr).toBe(false);
       const found = /running at (\S+)/.exec(server.stdout)?.[1];
       url = found ? new URL(found) : null;
       await pause(20);
