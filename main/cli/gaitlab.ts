@@ -77,7 +77,8 @@ export function buildProgram(): Command {
   program
     .command('resume')
     .argument('<run>', 'run id or folder')
-    .description('resume a run from its latest complete checkpoint (recording the videos its schedule asks for)')
+    .description('resume a run from its newest intact checkpoint (recording the videos its schedule asks for)')
+    .option('--checkpoint <step>', 'resume from this checkpoint instead; the run\'s later checkpoints, metrics and events are dropped', nonNegativeInt)
     .option('--steps <n>', 'raise the training budget to this many env steps', positiveInt)
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')
@@ -85,8 +86,7 @@ export function buildProgram(): Command {
       const store = new RunStore(path.resolve(opts.runs));
       const run = store.openRun(runId);
       if (run.listCheckpoints().length === 0) throw new UsageError(`run ${run.info.id} has no complete checkpoint to resume from`);
-      if (opts.steps !== undefined) run.updateInfo({ config: { ...run.info.config, totalSteps: opts.steps } });
-      await runTraining(run, { json: Boolean(opts.json) });
+      await runTraining(run, { json: Boolean(opts.json), checkpoint: opts.checkpoint, totalSteps: opts.steps });
     });
 
   program

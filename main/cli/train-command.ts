@@ -10,30 +10,47 @@ import { Trainer } from '../trainer/trainer.ts';
 import { TrainingProgress } from './progress.ts';
 import { scheduleToFollow, TrainingVideos } from './training-videos.ts';
 
-export async function runTraining(run: RunHandle, options: { json: boolean }): Promise<void> {
+export interface TrainingOptions {
+  json: boolean;
+  /** Resume from this checkpoint instead of the newest intact one. */
+  checkpoint?: number;
+  /** Raise the run's budget to this many env steps (`resume --steps`). */
+  totalSteps?: number;
+}
+
+/**
+ * Trains `run` holding its lock from start to end. A command refused before training starts (the
+ * run is locked, or the checkpoint asked for cannot be loaded) changes nothing in the run.
+ */
+export async function runTraining(run: RunHandle, options: TrainingOptions): Promise<void> {
+  run.lockForWriting();
+  try {
+    await trainLocked(run, options);
+  } finally {
+    run.unlock();
+  }
+}
+
+async function trainLocked(run: RunHandle, options: TrainingOptions): Promise<void> {
   const schedule = scheduleToFollow(run);
   let progress: TrainingProgress | null = null;
   let videos: TrainingVideos | null = null;
-  let trainer: Trainer;
-  try {
-    trainer = await Trainer.open(
-      run,
-      (message) => {
-        if (message.type === 'metrics' && progress) {
-          const row = message.row;
-          progress.update({ step: row.step ?? 0, sps: row.sps ?? 0, returnMean: row.return_mean ?? null });
-        }
-        if (message.type === 'checkpoint') videos?.checkpoint(message.step, message.update);
-      },
-      // Gymnasium's capped-cubic schedule films training episodes: the trainer stores them.
-      { recordEpisodes: schedule?.kind === 'capped-cubic' },
-    );
-  } catch (error) {
-    run.updateInfo({ status: 'failed', error: (error as Error).message });
-    throw error;
-  }
+  const trainer = await Trainer.open(
+    run,
+    (message) => {
+      if (message.type === 'metrics' && progress) {
+        const row = message.row;
+        progress.update({ step: row.step ?? 0, sps: row.sps ?? 0, returnMean: row.return_mean ?? null });
+      }
+      if (message.type === 'checkpoint') videos?.checkpoint(message.step, message.update);
+    },
+    // Gymnasium's capped-cubic schedule films training episodes: the trainer stores them.
+    { recordEpisodes: schedule?.kind === 'capped-cubic', checkpoint: options.checkpoint },
+  );
+  if (options.totalSteps !== undefined) run.updateInfo({ config: { ...run.info.config, totalSteps: options.totalSteps } });
   const config = run.info.config;
-  console.error(`run ${run.info.id} (${run.dir}) · ${config.algo} on ${config.env} · backend ${trainer.backendName}`);
+  const from = trainer.counters.step > 0 ? ` · from checkpoint ${trainer.counters.step}` : '';
+  console.error(`run ${run.info.id} (${run.dir}) · ${config.algo} on ${config.env} · backend ${trainer.backendName}${from}`);
   const budget = planBudget(config.totalSteps, stepsPerUpdate(getAlgorithm(config.algo), config.hparams));
   const note = budgetNote(budget);
   if (note) console.error(`budget: ${note}`);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { getAlgorithm, liveHparams } from '../algos/index.ts';
 import type { Hparams } from '../config/run-config.ts';
 import { RunStore, type RunHandle, type RunInfo } from '../store/run-store.ts';
+import { assertNoOtherWriter } from '../store/run-lock.ts';
 import type {
   Catalog,
   ForkRequest,
@@ -251,6 +252,8 @@ export class Lab implements LabCalls {
   }
 
   private start(run: RunHandle): RunSummary {
+    // One writer per run: never a second trainer on a run that another process trains.
+    assertNoOtherWriter(run.dir);
     const runId = run.info.id;
     const trainer = this.launcher(run.dir);
     let exited!: () => void;

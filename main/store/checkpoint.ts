@@ -99,6 +99,19 @@ export function writeCheckpoint(dir: string, step: number, checkpoint: Checkpoin
 
 /** Steps of the complete checkpoints, ascending. Incomplete or damaged ones are left out; loading one says why. */
 export function listCheckpoints(dir: string): number[] {
+  return stepFolders(dir)
+    .filter((step) => {
+      try {
+        inspect(dir, step);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Steps of every `<step>/` folder, ascending, whether complete or not. */
+function stepFolders(dir: string): number[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -109,15 +122,38 @@ export function listCheckpoints(dir: string): number[] {
   return names
     .filter((name) => STEP_FOLDER.test(name))
     .map(Number)
-    .filter((step) => {
-      try {
-        inspect(dir, step);
-        return true;
-      } catch {
-        return false;
-      }
-    })
     .sort((a, b) => a - b);
+}
+
+/** A checkpoint that could not be loaded, and why. */
+export interface DamagedCheckpoint {
+  step: number;
+  problem: string;
+}
+
+/**
+ * The newest checkpoint that loads whole (sizes and hashes verified), and the newer ones that do not;
+ * null when there is no checkpoint at all. Every `<step>/` folder is whole unless damaged later (it
+ * appears by an atomic rename), so one that fails is reported, never silently passed over.
+ */
+export function loadNewestIntactCheckpoint(dir: string): { checkpoint: LoadedCheckpoint | null; damaged: DamagedCheckpoint[] } {
+  const damaged: DamagedCheckpoint[] = [];
+  for (const step of stepFolders(dir).reverse()) {
+    try {
+      return { checkpoint: loadCheckpoint(dir, step), damaged };
+    } catch (error) {
+      damaged.push({ step, problem: (error as Error).message });
+    }
+  }
+  return { checkpoint: null, damaged };
+}
+
+/** Deletes every checkpoint past `step`, damaged ones included: a run resumed from `step` leaves them behind. */
+export function discardCheckpointsAfter(dir: string, step: number): number[] {
+  const later = stepFolders(dir).filter((s) => s > step);
+  for (const s of later) discard(dir, s);
+  if (later.length > 0) fsyncDir(dir);
+  return later;
 }
 
 /** Loads the checkpoint at `step` (default: the latest complete one), verifying both files' hashes. */

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { z } from 'zod';
+import { writeFileAtomic } from './atomic-write.ts';
 import { parseJson, readText } from './json-file.ts';
 import { writeError } from './fs-errors.ts';
 
@@ -32,6 +33,19 @@ export class JsonlLog<Schema extends z.ZodType> {
     } catch (error) {
       throw writeError(this.file, error);
     }
+  }
+
+  /**
+   * Keeps only the records `keep` accepts, rewriting the file atomically (a kill leaves the old
+   * log or the new one) when any is dropped; returns how many were.
+   */
+  retain(keep: (record: z.infer<Schema>) => boolean): number {
+    const records = this.read();
+    const kept = records.filter(keep);
+    if (kept.length === records.length) return 0;
+    writeFileAtomic(this.file, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    this.tailChecked = true;
+    return records.length - kept.length;
   }
 
   /** Every complete record; a missing file is an empty log. */

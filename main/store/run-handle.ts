@@ -1,11 +1,22 @@
 /**
  * One run's folder: run.json, the metrics and events logs, checkpoints, trajectories and videos.
- * One process writes a run at a time (its trainer, or the Lab while none runs); any may read it.
+ * One process writes a run at a time (its trainer, holding the run's lock, see run-lock.ts; or the
+ * Lab while none runs); any may read it.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { JsonlLog } from './jsonl.ts';
-import { listCheckpoints, loadCheckpoint, writeCheckpoint, type Checkpoint, type LoadedCheckpoint } from './checkpoint.ts';
+import {
+  discardCheckpointsAfter,
+  listCheckpoints,
+  loadCheckpoint,
+  loadNewestIntactCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+  type DamagedCheckpoint,
+  type LoadedCheckpoint,
+} from './checkpoint.ts';
+import { assertNoOtherWriter, RunLock } from './run-lock.ts';
 import { writeRunInfo, type RunInfo } from './run-info.ts';
 import { listTrajectories, readTrajectory, writeTrajectory, type SavedTrajectory, type TrajectoryInfo } from './trajectory-file.ts';
 
@@ -42,6 +53,7 @@ export class RunHandle {
   private readonly metrics: JsonlLog<typeof metricsRowSchema>;
   private readonly events: JsonlLog<typeof runEventSchema>;
   private current: RunInfo;
+  private lock: RunLock | null = null;
 
   /** Use RunStore.createRun / openRun; `info` must be this folder's validated run.json. */
   constructor(
@@ -62,8 +74,27 @@ export class RunHandle {
     return this.current;
   }
 
-  /** Merges `patch` (a key set to undefined is removed) and rewrites run.json atomically. */
+  /**
+   * Makes this handle the run's one writer (see run-lock.ts) until `unlock` or exit; true if it
+   * took the lock now, false if it held it already. Another live writer: a RunLockedError naming it.
+   */
+  lockForWriting(): boolean {
+    if (this.lock) return false;
+    this.lock = RunLock.acquire(this.dir);
+    return true;
+  }
+
+  unlock(): void {
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  /**
+   * Merges `patch` (a key set to undefined is removed) and rewrites run.json atomically. Refused
+   * while another process writes the run, so a refused command never changes its status.
+   */
   updateInfo(patch: RunInfoPatch): void {
+    if (!this.lock) assertNoOtherWriter(this.dir);
     this.current = writeRunInfo(this.dir, { ...this.current, ...patch, updatedAt: new Date().toISOString() });
   }
 
@@ -96,6 +127,25 @@ export class RunHandle {
   /** The checkpoint at `step`, or the latest complete one; a damaged one is an error naming the file. */
   loadCheckpoint(step?: number): LoadedCheckpoint {
     return loadCheckpoint(this.checkpointsDir, step);
+  }
+
+  /** The newest checkpoint that loads whole (null if there is none) and the newer, damaged ones passed over. */
+  loadNewestIntactCheckpoint(): { checkpoint: LoadedCheckpoint | null; damaged: DamagedCheckpoint[] } {
+    return loadNewestIntactCheckpoint(this.checkpointsDir);
+  }
+
+  /**
+   * Makes the run's history end at `step`, where training resumes: deletes the checkpoints past it
+   * and the metrics rows and events past it (left by a kill after the last checkpoint), so every
+   * file holds one history. Checkpoints go first: a kill in between leaves `step` the newest, and
+   * the next resume drops the same rows. Needs the lock.
+   */
+  rewindTo(step: number): { checkpoints: number[]; metricsRows: number; events: number } {
+    if (!this.lock) throw new Error(`run ${this.current.id}: rewindTo needs the run's lock (lockForWriting)`);
+    const checkpoints = discardCheckpointsAfter(this.checkpointsDir, step);
+    const metricsRows = this.metrics.retain((row) => (row.step ?? 0) <= step);
+    const events = this.events.retain((event) => event.step <= step);
+    return { checkpoints, metricsRows, events };
   }
 
   /** Stores a recorded episode atomically; returns its name (from its kind, step and seed or episode). */

@@ -55,13 +55,12 @@ export function saveCheckpoint(run: RunHandle, parts: CheckpointParts): void {
   run.writeCheckpoint(parts.counters.step, { state, arrays: loop.arrays });
 }
 
-/** Loads the checkpoint into the parts; returns what the trainer must adopt itself. */
+/** Loads a checkpoint of `run` into the parts; returns what the trainer must adopt itself. */
 export function restoreCheckpoint(
   run: RunHandle,
-  step: number,
+  { step, state, arrays }: LoadedCheckpoint,
   parts: CheckpointParts,
 ): { counters: TrainerCounters; hparams: Record<string, unknown>; episodes: TrainerState['episodes'] } {
-  const { state, arrays } = run.loadCheckpoint(step);
   const saved = state as TrainerState;
   const missing = (['counters', 'hparams', 'rng', 'optimizer', 'envs', 'episodes'] as const).filter((k) => saved?.[k] === undefined);
   if (missing.length > 0) {

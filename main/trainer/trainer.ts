@@ -9,7 +9,7 @@ import { Rng, initPhysics } from '../../sim/index.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { RunStatus } from '../store/run-info.ts';
 import type { TrainerCommand, TrainerMessage } from './protocol.ts';
-import type { RunHandle } from '../store/run-store.ts';
+import type { LoadedCheckpoint, RunHandle } from '../store/run-store.ts';
 import { getAlgorithm, liveHparams, parseHparams } from '../algos/index.ts';
 import { selectBackend } from '../rl/nn/backend.ts';
 import { createTrainingLoop, type TrainingLoop } from './training-loop.ts';
@@ -20,7 +20,6 @@ import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './train
 import { planBudget } from '../config/update-budget.ts';
 
 export type MessageSink = (message: TrainerMessage) => void;
-
 
 export class Trainer {
   private hparams: Record<string, unknown>;
@@ -36,17 +35,22 @@ export class Trainer {
 
   private constructor(
     readonly run: RunHandle,
-    readonly config: RunConfig,
     readonly backendName: string,
     readonly loop: TrainingLoop,
     readonly rng: Rng,
     hparams: Record<string, unknown>,
     private readonly emit: MessageSink,
+    /** The checkpoints on disk when this trainer chose one to start from (see `train`). */
+    private readonly checkpointsAtOpen: readonly number[],
   ) {
     this.hparams = hparams;
   }
 
-  /** Builds the run's env, networks and algorithm; resumes from the latest complete checkpoint if any. */
+  /**
+   * Builds the run's env, networks and algorithm; starts from `options.checkpoint`, else from the
+   * newest intact checkpoint (passing over damaged ones with a warning), else from scratch.
+   * Only reads the run: a trainer that trains writes it, and locks it then (see `train`).
+   */
   static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean } = {}): Promise<Trainer> {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
@@ -55,17 +59,29 @@ export class Trainer {
     await initPhysics(); // Rapier and the robot models, once per process
     const rng = Rng.fromSeed(config.seed);
     const loop = createTrainingLoop(algo, { envId: config.env, hparams, backend, rng, seed: config.seed, workers: config.workers });
-    const trainer = new Trainer(run, config, backend.name, loop, rng, hparams, emit);
     const steps = run.listCheckpoints();
-    if (options.checkpoint !== undefined && !steps.includes(options.checkpoint)) {
-      throw new Error(`run ${run.info.id} has no checkpoint at step ${options.checkpoint}; it has: ${steps.join(', ') || 'none'}`);
+    const trainer = new Trainer(run, backend.name, loop, rng, hparams, emit, steps);
+    if (options.checkpoint !== undefined) {
+      if (!steps.includes(options.checkpoint)) {
+        throw new Error(`run ${run.info.id} has no checkpoint at step ${options.checkpoint}; it has: ${steps.join(', ') || 'none'}`);
+      }
+      trainer.restore(run.loadCheckpoint(options.checkpoint));
+    } else {
+      const { checkpoint, damaged } = run.loadNewestIntactCheckpoint();
+      const problems = damaged.map((d) => `checkpoint ${d.step}: ${d.problem}`).join('; ');
+      if (!checkpoint && damaged.length > 0) throw new Error(`run ${run.info.id} has no intact checkpoint (${problems})`);
+      if (checkpoint && damaged.length > 0) console.warn(`gaitlab: using checkpoint ${checkpoint.step} of run ${run.info.id}, the newest intact one (${problems})`);
+      if (checkpoint) trainer.restore(checkpoint);
     }
-    const step = options.checkpoint ?? steps[steps.length - 1];
-    if (step !== undefined) trainer.restore(step);
     if (options.recordEpisodes) {
       trainer.recorder = new EpisodeRecorder(loop.stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }), run);
     }
     return trainer;
+  }
+
+  /** The run's config as run.json has it now (`gaitlab resume --steps` raises the budget). */
+  get config(): RunConfig {
+    return this.run.info.config;
   }
 
   get totalUpdates(): number {
@@ -106,8 +122,26 @@ export class Trainer {
     }
   }
 
-  /** Trains until the step budget is spent or a stop is requested; returns the final status. */
+  /**
+   * Trains until the step budget is spent or a stop is requested; returns the final status.
+   * Holds the run's lock meanwhile (taking it unless its handle has it already) and first drops
+   * whatever the run holds past the checkpoint this trainer starts from (see RunHandle.rewindTo).
+   */
   async train(): Promise<RunStatus> {
+    const locked = this.run.lockForWriting();
+    try {
+      // Locked only now: another writer may have checkpointed since this trainer chose its start.
+      if (locked && this.run.listCheckpoints().join() !== this.checkpointsAtOpen.join()) {
+        throw new Error(`run ${this.run.info.id} changed while its trainer was starting (another writer?); start it again`);
+      }
+      this.run.rewindTo(this.counters.step);
+      return await this.trainLocked();
+    } finally {
+      if (locked) this.run.unlock();
+    }
+  }
+
+  private async trainLocked(): Promise<RunStatus> {
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
     this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
     this.setStatus('running');
@@ -201,8 +235,8 @@ export class Trainer {
     this.emit({ type: 'checkpoint', step: this.counters.step, update: this.counters.update });
   }
 
-  private restore(step: number): void {
-    const restored = restoreCheckpoint(this.run, step, this.checkpointParts());
+  private restore(checkpoint: LoadedCheckpoint): void {
+    const restored = restoreCheckpoint(this.run, checkpoint, this.checkpointParts());
     this.hparams = parseHparams(getAlgorithm(this.config.algo), restored.hparams);
     this.loop.setHparams(this.hparams);
     Object.assign(this.counters, restored.counters);
