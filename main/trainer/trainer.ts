@@ -23,6 +23,8 @@ export type MessageSink = (message: TrainerMessage) => void;
 export class Trainer {
   private hparams: Record<string, unknown>;
   private stopRequested = false;
+  /** Why the run stops when no one pressed Stop (a signal, the app that started it exited). */
+  private stopReason: string | undefined;
   private checkpointRequested = false;
   private paused = false;
   private resumeWaiter: (() => void) | null = null;
@@ -89,8 +91,7 @@ export class Trainer {
         this.resumeWaiter?.();
         break;
       case 'stop':
-        this.stopRequested = true;
-        this.resumeWaiter?.();
+        this.stop();
         break;
       case 'checkpoint':
         this.checkpointRequested = true;
@@ -105,10 +106,18 @@ export class Trainer {
     }
   }
 
+  /** Stops after the current update, with a checkpoint; `reason` is kept in run.json when given. */
+  stop(reason?: string): void {
+    this.stopRequested = true;
+    this.stopReason ??= reason;
+    this.resumeWaiter?.();
+  }
+
   /** Trains until the step budget is spent or a stop is requested; returns the final status. */
   async train(): Promise<RunStatus> {
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
-    this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
+    // An error or stop reason of an earlier session no longer holds.
+    this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName }, error: undefined, stopReason: undefined });
     this.setStatus('running');
     const sessionStart = performance.now();
     const wallAtStart = this.counters.wallSeconds;
@@ -150,9 +159,10 @@ export class Trainer {
       if (due || this.checkpointRequested) this.checkpoint();
       if (this.evaluationRequested) this.evaluateNow();
     }
+    const reason = status === 'stopped' ? this.stopReason : undefined;
     if (status === 'stopped') this.checkpoint();
-    this.run.updateInfo({ status, summary: this.summary() });
-    this.emit({ type: 'status', status, step: this.counters.step });
+    this.run.updateInfo({ status, summary: this.summary(), stopReason: reason });
+    this.emit({ type: 'status', status, step: this.counters.step, ...(reason && { reason }) });
     return status;
   }
 
