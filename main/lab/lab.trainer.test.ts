@@ -151,6 +151,19 @@ describe('Lab with real trainers', () => {
     await lab.close();
   });
 
+  it('keeps the Lab within one update of metrics.jsonl while large episodes stream', async () => {
+    const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: forkTrainer, trajectoryIntervalMs: 0 });
+    const run = lab.createRun(cheetahRun(5));
+    const lags: number[] = [];
+    lab.subscribe((event) => {
+      if (event.type === 'trainer' && event.runId === run.id && event.message.type === 'metrics') lags.push(metricsOnDisk(lab, run.id) - event.message.row.update!);
+    });
+    await waitFor(lab, status(run.id, 'finished'), 60_000);
+    expect(lags).toHaveLength(5);
+    expect(Math.max(...lags)).toBeLessThanOrEqual(1);
+    await lab.close();
+  });
+
   it('sends every metrics row at once while episodes wait: at most one episode queued behind a Lab that does not read', async () => {
     const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: forkTrainer, trajectoryIntervalMs: 0 });
     const messagesOf = recordEvents(lab);

@@ -1,5 +1,5 @@
 /** The trainer's channel to the Lab: episodes never pile up behind a slow reader, and nothing is lost at the end. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TrainerMessage, TrajectoryMessage } from '../lab/protocol.ts';
 import { ParentChannel, type ParentLink } from './parent-channel.ts';
 
@@ -103,6 +103,28 @@ describe('ParentChannel', () => {
       expect(channel.disconnected).toBe(true);
       channel.onDisconnect(() => disconnects++); // too late to miss it
       expect(disconnects).toBe(2);
+    }
+  });
+
+  it('gives the parent time to read between updates, but no more than its patience', async () => {
+    vi.useFakeTimers();
+    try {
+      const link = new SlowLink();
+      const channel = new ParentChannel(link);
+      channel.send(episode(1));
+      let read = false;
+      const reading = channel.letParentRead(100).then(() => (read = true));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(read).toBe(false);
+      link.deliver();
+      await reading; // as soon as the parent read it, before the 100 ms
+      channel.send(episode(2));
+      const ignored = channel.letParentRead(100);
+      await vi.advanceTimersByTimeAsync(100);
+      await ignored; // a parent that does not read costs 100 ms, then training goes on
+      expect(link.episodesInFlight).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -67,6 +67,25 @@ export class ParentChannel {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Lets the parent read what was sent, until nothing is left or `patienceMs` has passed. The pipe
+   * only drains while this process's event loop runs, and an update holds it for a second or more:
+   * without this pause between updates, a large episode would take several updates to leave and
+   * hold up the metrics behind it. A parent too busy to read costs at most `patienceMs` per update.
+   */
+  letParentRead(patienceMs: number): Promise<void> {
+    if (this.isDrained()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.drainWaiters = this.drainWaiters.filter((waiter) => waiter !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, patienceMs);
+      this.drainWaiters.push(done);
+    });
+  }
+
   private post(message: TrainerMessage): void {
     this.inFlight++;
     try {

@@ -13,6 +13,9 @@ import { ParentChannel, parentLink } from './parent-channel.ts';
 import { onStopSignals } from './stop-signals.ts';
 import { Trainer } from './trainer.ts';
 
+/** How long an update waits for the Lab to read the last one's messages (it takes milliseconds when the Lab is not busy). */
+const PARENT_READ_PATIENCE_MS = 100;
+
 /** The run.json reason of a run whose trainer outlived the app that started it. */
 const ORPHANED_REASON = 'the app that started it exited';
 
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
   const run = new RunStore(path.dirname(path.resolve(runDir))).openRun(path.resolve(runDir));
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true });
+    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true, betweenUpdates: () => channel.letParentRead(PARENT_READ_PATIENCE_MS) });
   } catch (error) {
     return fail(run, channel, error, 0);
   }

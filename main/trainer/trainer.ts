@@ -19,6 +19,18 @@ import { restoreCheckpoint, saveCheckpoint, type TrainerCounters } from './train
 
 export type MessageSink = (message: TrainerMessage) => void;
 
+export interface TrainerOptions {
+  /** Resume from this checkpoint instead of the latest. */
+  checkpoint?: number;
+  /** Record env 0's episodes for the viewer (the Lab) or for a capped-cubic video schedule. */
+  recordEpisodes?: boolean;
+  /**
+   * Awaited between updates, after the event loop has had its turn: a trainer process lets its
+   * messages reach the Lab there (an update holds the loop for a second or more).
+   */
+  betweenUpdates?: () => Promise<void>;
+}
+
 
 export class Trainer {
   private hparams: Record<string, unknown>;
@@ -42,12 +54,13 @@ export class Trainer {
     readonly rng: Rng,
     hparams: Record<string, unknown>,
     private readonly emit: MessageSink,
+    private readonly betweenUpdates: (() => Promise<void>) | undefined,
   ) {
     this.hparams = hparams;
   }
 
   /** Builds the run's env, networks and algorithm; resumes from the latest complete checkpoint if any. */
-  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean } = {}): Promise<Trainer> {
+  static async open(run: RunHandle, emit: MessageSink = () => {}, options: TrainerOptions = {}): Promise<Trainer> {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
     const hparams = parseHparams(algo, config.hparams);
@@ -55,7 +68,7 @@ export class Trainer {
     await initPhysics(); // Rapier and the robot models, once per process
     const rng = Rng.fromSeed(config.seed);
     const loop = createTrainingLoop(algo, { envId: config.env, hparams, backend, rng, seed: config.seed, workers: config.workers });
-    const trainer = new Trainer(run, config, backend.name, loop, rng, hparams, emit);
+    const trainer = new Trainer(run, config, backend.name, loop, rng, hparams, emit, options.betweenUpdates);
     const steps = run.listCheckpoints();
     if (options.checkpoint !== undefined && !steps.includes(options.checkpoint)) {
       throw new Error(`run ${run.info.id} has no checkpoint at step ${options.checkpoint}; it has: ${steps.join(', ') || 'none'}`);
@@ -125,6 +138,7 @@ export class Trainer {
     let status: RunStatus = 'finished';
     while (this.counters.update < this.totalUpdates) {
       await yieldToEventLoop();
+      await this.betweenUpdates?.();
       if (this.paused) await this.waitWhilePaused();
       if (this.stopRequested) {
         status = 'stopped';
