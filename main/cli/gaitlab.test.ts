@@ -60,7 +60,8 @@ describe('gaitlab train', () => {
     expect(whole.stderr).not.toMatch(/budget: /);
   });
 
-  it('Ctrl-C finishes the update, checkpoints it and exits cleanly; resume goes on from there', async () => {
+  // Ctrl-C, kill (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s finishes the update, checkpoints it and exits cleanly; resume goes on from there', async (signal) => {
     const child = spawn(process.execPath, [
       CLI, 'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
       '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '1000',
@@ -77,13 +78,13 @@ describe('gaitlab train', () => {
       const id = /run (\S+) \(/.exec(stderr)?.[1];
       if (id) dir = path.join(runsDir, id);
     }
-    child.kill('SIGINT');
+    child.kill(signal);
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/stopping after this update/);
     const summary = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(summary.status).toBe('stopped');
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
-    expect(info.status).toBe('stopped');
+    expect(info).toMatchObject({ status: 'stopped', stopReason: `received ${signal}` });
     const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const stoppedAt = rows[rows.length - 1].step;
     expect(stoppedAt).toBe(summary.step);

@@ -6,6 +6,7 @@ import { getAlgorithm } from '../algos/index.ts';
 import { budgetNote, planBudget, stepsPerUpdate } from '../config/update-budget.ts';
 import { describeSchedule } from '../config/video-schedule.ts';
 import type { RunHandle } from '../store/run-store.ts';
+import { onStopSignals } from '../trainer/stop-signals.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import { TrainingProgress } from './progress.ts';
 import { scheduleToFollow, TrainingVideos } from './training-videos.ts';
@@ -60,21 +61,13 @@ async function trainLocked(run: RunHandle, options: TrainingOptions): Promise<vo
   }
   progress = new TrainingProgress(budget.steps, trainer.counters.step, config.env);
 
-  // First Ctrl-C: finish the current update, checkpoint, stop recording videos, exit cleanly.
-  // Second: exit now (the last complete checkpoint stays valid because checkpoints are written
-  // atomically, and a video appears whole or not at all).
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      console.error('\nstopping after this update (Ctrl-C again to quit now)…');
-      trainer.command({ type: 'stop' });
-      videos?.close();
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSigint);
+  // First Ctrl-C, SIGTERM or SIGHUP: finish the current update, checkpoint, stop recording videos,
+  // exit cleanly. A second: exit now (see stop-signals.ts; a video appears whole or not at all).
+  const removeSignalHandler = onStopSignals((signal) => {
+    console.error(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this update (again to quit now)…`);
+    trainer.stop(`received ${signal}`);
+    videos?.close();
+  });
   let status;
   try {
     try {
@@ -89,7 +82,7 @@ async function trainLocked(run: RunHandle, options: TrainingOptions): Promise<vo
     }
     await videos?.finish((count) => console.error(`recording ${count} more scheduled video${count > 1 ? 's' : ''}…`));
   } finally {
-    process.off('SIGINT', onSigint);
+    removeSignalHandler();
   }
   for (const problem of videos?.problems ?? []) console.error(`gaitlab: ${problem}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

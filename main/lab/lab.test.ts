@@ -187,6 +187,33 @@ describe('Lab: a trainer that dies', () => {
     expect(lab.store.openRun(run.id).info.error).toBe('NaN in the policy loss');
   });
 
+  it.each(['finished', 'stopped'] as const)('keeps a run the trainer wrote %s even when its last message was lost, and tells the UI so', (ended) => {
+    const { lab, events, started } = setup();
+    const run = lab.createRun(request());
+    const onDisk = lab.store.openRun(run.id);
+    onDisk.appendMetrics({ update: 1, step: 2048 });
+    onDisk.updateInfo({ status: ended, ...(ended === 'stopped' && { stopReason: 'received SIGTERM' }) });
+    events.length = 0;
+    started[0].exit({ code: 0 });
+    expect(lab.store.openRun(run.id).info).toMatchObject({ status: ended });
+    expect(lab.store.openRun(run.id).info.error).toBeUndefined();
+    expect(events).toEqual([
+      { type: 'trainer', runId: run.id, message: { type: 'status', status: ended, step: 2048, ...(ended === 'stopped' && { reason: 'received SIGTERM' }) } },
+      { type: 'run', run: expect.objectContaining({ id: run.id, status: ended, live: false }) },
+    ]);
+  });
+
+  it('fails a run the trainer left running (or paused) at the exact step it reached', () => {
+    const { lab, events, started } = setup();
+    const run = lab.createRun(request());
+    const onDisk = lab.store.openRun(run.id);
+    onDisk.appendMetrics({ update: 3, step: 6144 });
+    onDisk.updateInfo({ status: 'paused', summary: { step: 2048 } }); // a summary of an earlier session
+    started[0].exit({ code: 0 });
+    expect(lab.store.openRun(run.id).info).toMatchObject({ status: 'failed', error: 'the trainer exited with code 0' });
+    expect(events).toContainEqual({ type: 'trainer', runId: run.id, message: { type: 'status', status: 'failed', step: 6144, error: 'the trainer exited with code 0' } });
+  });
+
   it('names the signal of a killed trainer', () => {
     const { lab, started } = setup();
     const run = lab.createRun(request());

@@ -1,8 +1,8 @@
 /**
  * The Lab: the run registry behind every UI (Electron main or `gaitlab serve`). It creates runs in
  * the runs folder, starts one trainer process per active run, validates what trainers send and
- * fans it out to subscribers, and forwards commands. A trainer that dies marks its run failed with
- * the reason; nothing else is touched.
+ * fans it out to subscribers, and forwards commands. A trainer that dies before its run ended
+ * marks the run failed with the reason; nothing else is touched.
  */
 import type { z } from 'zod';
 import { getAlgorithm, liveHparams } from '../algos/index.ts';
@@ -301,25 +301,38 @@ export class Lab implements LabCalls {
     this.active.delete(runId);
     active.trajectories.flush();
     this.scheduledVideos.ended(runId);
-    if (!active.ended) {
-      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-      const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
-      const error = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
-      this.emitTrainer(runId, { type: 'status', status: 'failed', step: this.markFailed(runId, error), error });
-    }
+    if (!active.ended) this.settleStatus(runId, exit);
     this.emitRunChanged(runId);
   }
 
-  /** The trainer is gone, so the Lab may write the run now. Returns the run's last known step. */
-  private markFailed(runId: string, error: string): number {
+  /**
+   * The trainer exited without telling us how its run ended. What it wrote to run.json is the
+   * truth (its last message may be lost with it): only a run it left unfinished there (running,
+   * paused) failed, and the Lab, now the run's only writer, marks it so with the reason.
+   */
+  private settleStatus(runId: string, exit: TrainerExit): void {
+    let run: RunHandle;
     try {
-      const run = this.store.openRun(runId);
-      run.updateInfo({ status: 'failed', error });
-      return run.info.summary?.step ?? run.readMetrics().at(-1)?.step ?? 0;
+      run = this.store.openRun(runId);
     } catch (problem) {
-      console.warn(`gaitlab: cannot mark run ${runId} failed (${error}): ${(problem as Error).message}`);
-      return 0;
+      console.warn(`gaitlab: cannot read run ${runId} after its trainer exited: ${(problem as Error).message}`);
+      return;
     }
+    const { status, error, stopReason } = run.info;
+    const step = lastStep(run);
+    if (ENDED.has(status)) {
+      this.emitTrainer(runId, { type: 'status', status, step, ...(error && { error }), ...(stopReason && { reason: stopReason }) });
+      return;
+    }
+    const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+    const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
+    const failure = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
+    try {
+      run.updateInfo({ status: 'failed', error: failure });
+    } catch (problem) {
+      console.warn(`gaitlab: cannot mark run ${runId} failed (${failure}): ${(problem as Error).message}`);
+    }
+    this.emitTrainer(runId, { type: 'status', status: 'failed', step, error: failure });
   }
 
   private checkLiveChange(runId: string, values: Record<string, unknown>): void {
@@ -385,4 +398,9 @@ export class Lab implements LabCalls {
 /** The update a run's trainer is at: that of its last metrics row. */
 function lastUpdate(run: RunHandle): number {
   return run.readMetrics().at(-1)?.update ?? 0;
+}
+
+/** The exact env step a run's trainer reached: that of its last metrics row. */
+function lastStep(run: RunHandle): number {
+  return run.readMetrics().at(-1)?.step ?? 0;
 }

@@ -26,6 +26,8 @@ export const runInfoSchema = z
     /** Set on a fork: the run and checkpoint step it started from. */
     parent: z.object({ runId: z.string().min(1), step: z.number().int().min(0) }).strict().optional(),
     error: z.string().optional(),
+    /** Why a stopped run stopped when no one asked (a signal, the app that started it exited). */
+    stopReason: z.string().optional(),
     /** Latest headline numbers (step, return_mean, wall_s...), for run lists without reading metrics. */
     summary: z.record(z.string(), z.number()).optional(),
     /** Videos to record while the run trains (see video-schedule.ts). */

@@ -25,7 +25,8 @@ export type TrainerCommand = z.infer<typeof trainerCommandSchema>;
 /** Trainer -> Lab. */
 export type TrainerMessage =
   | { type: 'started'; runId: string; backend: string; step: number }
-  | { type: 'status'; status: RunStatus; step: number; error?: string }
+  /** `step`: the exact env step reached; `error`: why a run failed; `reason`: why it stopped unasked. */
+  | { type: 'status'; status: RunStatus; step: number; error?: string; reason?: string }
   | { type: 'metrics'; row: Record<string, number | null> }
   | { type: 'event'; event: { type: string; step: number; wallSeconds: number; [key: string]: unknown } }
   | { type: 'trajectory'; trajectory: TrajectoryMessage }
@@ -47,7 +48,7 @@ const trajectorySchema = z.object({
 
 export const trainerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), runId: z.string(), backend: z.string(), step: z.number() }),
-  z.object({ type: z.literal('status'), status: z.enum(RUN_STATUSES), step: z.number(), error: z.string().optional() }),
+  z.object({ type: z.literal('status'), status: z.enum(RUN_STATUSES), step: z.number(), error: z.string().optional(), reason: z.string().optional() }),
   z.object({ type: z.literal('metrics'), row: z.record(z.string(), z.number().nullable()) }),
   z.object({ type: z.literal('event'), event: z.looseObject({ type: z.string(), step: z.number(), wallSeconds: z.number() }) }),
   z.object({ type: z.literal('trajectory'), trajectory: trajectorySchema }),

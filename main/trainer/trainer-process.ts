@@ -2,48 +2,38 @@
  * Entry point of a trainer process (one per active run): `node --import tsx trainer-process.ts <runDir>`,
  * forked by the Lab (Node child_process) or started as an Electron utilityProcess. It trains the
  * run in <runDir>, reports TrainerMessages to its parent and obeys TrainerCommands from it.
- * A crash here is an exit of this process, never of the app.
+ * A crash here is an exit of this process, never of the app. It never loses the run's work: a
+ * stop signal, or the loss of its parent (the app killed), stops it like the Stop button does
+ * (finish the update, checkpoint, status stopped), and it exits only once its last messages are out.
  */
 import path from 'node:path';
 import { RunStore } from '../store/run-store.ts';
-import { trainerCommandSchema, type TrainerMessage } from './protocol.ts';
+import { trainerCommandSchema } from './protocol.ts';
+import { ParentChannel, parentLink } from './parent-channel.ts';
+import { onStopSignals } from './stop-signals.ts';
 import { Trainer } from './trainer.ts';
 
-interface ParentChannel {
-  send(message: TrainerMessage): void;
-  onMessage(handler: (message: unknown) => void): void;
-}
+/** How long an update waits for the Lab to read the last one's messages (it takes milliseconds when the Lab is not busy). */
+const PARENT_READ_PATIENCE_MS = 100;
 
-/** Electron's utilityProcess exposes process.parentPort; a Node fork has process.send. */
-function parentChannel(): ParentChannel {
-  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', h: (e: { data: unknown }) => void): void } }).parentPort;
-  if (parentPort) {
-    return {
-      send: (message) => parentPort.postMessage(message),
-      onMessage: (handler) => parentPort.on('message', (event) => handler(event.data)),
-    };
-  }
-  if (process.send) {
-    return {
-      send: (message) => process.send?.(message),
-      onMessage: (handler) => process.on('message', handler),
-    };
-  }
-  throw new Error('trainer-process must be started by the Lab (no parent channel)');
-}
+/** The run.json reason of a run whose trainer outlived the app that started it. */
+const ORPHANED_REASON = 'the app that started it exited';
 
 async function main(): Promise<void> {
-  const channel = parentChannel();
+  // The parent reads our stderr: once it is gone, a warning must not crash us (EPIPE) before the checkpoint.
+  process.stderr.on('error', () => {});
+  const channel = new ParentChannel(parentLink());
   const runDir = process.argv[2];
   if (!runDir) throw new Error('usage: trainer-process <runDir>');
   const run = new RunStore(path.dirname(path.resolve(runDir))).openRun(path.resolve(runDir));
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true });
+    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true, betweenUpdates: () => channel.letParentRead(PARENT_READ_PATIENCE_MS) });
   } catch (error) {
-    fail(run, channel, error);
-    return;
+    return fail(run, channel, error, 0);
   }
+  const removeSignalHandler = onStopSignals((signal) => trainer.stop(`received ${signal}`));
+  channel.onDisconnect(() => trainer.stop(ORPHANED_REASON));
   channel.onMessage((raw) => {
     const parsed = trainerCommandSchema.safeParse(raw);
     if (!parsed.success) {
@@ -60,23 +50,28 @@ async function main(): Promise<void> {
   try {
     await trainer.train();
   } catch (error) {
-    fail(run, channel, error);
-    return;
+    return fail(run, channel, error, trainer.counters.step);
   } finally {
     trainer.dispose();
+    removeSignalHandler();
   }
-  process.exit(0);
+  await exitWhenSent(channel, 0);
 }
 
-function fail(run: { updateInfo(patch: { status: 'failed'; error: string }): void }, channel: ParentChannel, error: unknown): void {
+async function fail(run: { updateInfo(patch: { status: 'failed'; error: string }): void }, channel: ParentChannel, error: unknown, step: number): Promise<void> {
   const message = (error as Error).message ?? String(error);
   try {
     run.updateInfo({ status: 'failed', error: message });
   } finally {
-    channel.send({ type: 'status', status: 'failed', step: 0, error: message });
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 50);
+    channel.send({ type: 'status', status: 'failed', step, error: message });
+    await exitWhenSent(channel, 1);
   }
+}
+
+/** Exits once the parent has every message (an exit before would drop those still queued: the final status). */
+async function exitWhenSent(channel: ParentChannel, code: number): Promise<void> {
+  await channel.drained();
+  process.exit(code);
 }
 
 await main();

@@ -21,9 +21,24 @@ import { planBudget } from '../config/update-budget.ts';
 
 export type MessageSink = (message: TrainerMessage) => void;
 
+export interface TrainerOptions {
+  /** Resume from this checkpoint instead of the newest intact one. */
+  checkpoint?: number;
+  /** Record env 0's episodes for the viewer (the Lab) or for a capped-cubic video schedule. */
+  recordEpisodes?: boolean;
+  /**
+   * Awaited between updates, after the event loop has had its turn: a trainer process lets its
+   * messages reach the Lab there (an update holds the loop for a second or more).
+   */
+  betweenUpdates?: () => Promise<void>;
+}
+
+
 export class Trainer {
   private hparams: Record<string, unknown>;
   private stopRequested = false;
+  /** Why the run stops when no one pressed Stop (a signal, the app that started it exited). */
+  private stopReason: string | undefined;
   private checkpointRequested = false;
   private paused = false;
   private resumeWaiter: (() => void) | null = null;
@@ -42,6 +57,7 @@ export class Trainer {
     private readonly emit: MessageSink,
     /** The checkpoints on disk when this trainer chose one to start from (see `train`). */
     private readonly checkpointsAtOpen: readonly number[],
+    private readonly betweenUpdates: (() => Promise<void>) | undefined,
   ) {
     this.hparams = hparams;
   }
@@ -51,7 +67,7 @@ export class Trainer {
    * newest intact checkpoint (passing over damaged ones with a warning), else from scratch.
    * Only reads the run: a trainer that trains writes it, and locks it then (see `train`).
    */
-  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean } = {}): Promise<Trainer> {
+  static async open(run: RunHandle, emit: MessageSink = () => {}, options: TrainerOptions = {}): Promise<Trainer> {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
     const hparams = parseHparams(algo, config.hparams);
@@ -60,7 +76,7 @@ export class Trainer {
     const rng = Rng.fromSeed(config.seed);
     const loop = createTrainingLoop(algo, { envId: config.env, hparams, backend, rng, seed: config.seed, workers: config.workers });
     const steps = run.listCheckpoints();
-    const trainer = new Trainer(run, backend.name, loop, rng, hparams, emit, steps);
+    const trainer = new Trainer(run, backend.name, loop, rng, hparams, emit, steps, options.betweenUpdates);
     if (options.checkpoint !== undefined) {
       if (!steps.includes(options.checkpoint)) {
         throw new Error(`run ${run.info.id} has no checkpoint at step ${options.checkpoint}; it has: ${steps.join(', ') || 'none'}`);
@@ -106,8 +122,7 @@ export class Trainer {
         this.resumeWaiter?.();
         break;
       case 'stop':
-        this.stopRequested = true;
-        this.resumeWaiter?.();
+        this.stop();
         break;
       case 'checkpoint':
         this.checkpointRequested = true;
@@ -120,6 +135,13 @@ export class Trainer {
         this.run.updateInfo({ videoSchedule: command.schedule ?? undefined });
         break;
     }
+  }
+
+  /** Stops after the current update, with a checkpoint; `reason` is kept in run.json when given. */
+  stop(reason?: string): void {
+    this.stopRequested = true;
+    this.stopReason ??= reason;
+    this.resumeWaiter?.();
   }
 
   /**
@@ -143,7 +165,8 @@ export class Trainer {
 
   private async trainLocked(): Promise<RunStatus> {
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
-    this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
+    // An error or stop reason of an earlier session no longer holds.
+    this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName }, error: undefined, stopReason: undefined });
     this.setStatus('running');
     const sessionStart = performance.now();
     const wallAtStart = this.counters.wallSeconds;
@@ -151,6 +174,7 @@ export class Trainer {
     let status: RunStatus = 'finished';
     while (this.counters.update < this.totalUpdates) {
       await yieldToEventLoop();
+      await this.betweenUpdates?.();
       if (this.paused) await this.waitWhilePaused();
       if (this.stopRequested) {
         status = 'stopped';
@@ -185,9 +209,10 @@ export class Trainer {
       if (due || this.checkpointRequested) this.checkpoint();
       if (this.evaluationRequested) this.evaluateNow();
     }
+    const reason = status === 'stopped' ? this.stopReason : undefined;
     if (status === 'stopped') this.checkpoint();
-    this.run.updateInfo({ status, summary: this.summary() });
-    this.emit({ type: 'status', status, step: this.counters.step });
+    this.run.updateInfo({ status, summary: this.summary(), stopReason: reason });
+    this.emit({ type: 'status', status, step: this.counters.step, ...(reason && { reason }) });
     return status;
   }
 
