@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { z } from 'zod';
+import { writeFileAtomic } from './atomic-write.ts';
 import { parseJson, readText } from './json-file.ts';
 
 const NEWLINE = 0x0a;
@@ -27,6 +28,15 @@ export class JsonlLog<Schema extends z.ZodType> {
     }
     // A reader racing this append sees at most an unterminated last line, which it ignores.
     fs.appendFileSync(this.file, `${line}\n`);
+  }
+
+  /** Rewrites the log atomically with the records before the first that fails `keep`; untouched when all pass. */
+  keepWhile(keep: (record: z.infer<Schema>) => boolean): void {
+    const records = this.read();
+    const end = records.findIndex((record) => !keep(record));
+    if (end === -1) return;
+    writeFileAtomic(this.file, records.slice(0, end).map((record) => `${JSON.stringify(record)}\n`).join(''));
+    this.tailChecked = true;
   }
 
   /** Every complete record; a missing file is an empty log. */

@@ -83,6 +83,15 @@ export class RunHandle {
     return this.events.read();
   }
 
+  /**
+   * Drops metrics rows and events after `step` (a resume from the checkpoint at `step` trains them
+   * again), so each log holds one history with steps increasing. Nothing to drop: nothing written.
+   */
+  rewindTo(step: number): void {
+    this.metrics.keepWhile((row) => (row.step ?? -Infinity) <= step);
+    this.events.keepWhile((event) => event.step <= step);
+  }
+
   /** Atomic; keeps the latest checkpoints (RunStore's `keepCheckpoints`, this one among them) and the milestones. */
   writeCheckpoint(step: number, checkpoint: Checkpoint): void {
     writeCheckpoint(this.checkpointsDir, step, checkpoint, this.keepCheckpoints);

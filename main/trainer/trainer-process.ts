@@ -1,8 +1,10 @@
 /**
- * Entry point of a trainer process (one per active run): `node --import tsx trainer-process.ts <runDir>`,
+ * Entry point of a trainer process (one per active run): `node --import tsx trainer-process.ts <runDir> [--stop-at STEP]`,
  * forked by the Lab (Node child_process) or started as an Electron utilityProcess. It trains the
  * run in <runDir>, reports TrainerMessages to its parent and obeys TrainerCommands from it.
- * A crash here is an exit of this process, never of the app.
+ * A crash here is an exit of this process, never of the app. SIGINT (Ctrl-C in the terminal that
+ * started the parent) and losing the parent both stop it as a 'stop' command does: after the
+ * current update, with a checkpoint.
  */
 import path from 'node:path';
 import { RunStore } from '../store/run-store.ts';
@@ -34,12 +36,14 @@ function parentChannel(): ParentChannel {
 
 async function main(): Promise<void> {
   const channel = parentChannel();
-  const runDir = process.argv[2];
-  if (!runDir) throw new Error('usage: trainer-process <runDir>');
+  const [runDir, flag, stopAt] = process.argv.slice(2);
+  if (!runDir || (flag !== undefined && (flag !== '--stop-at' || !/^\d+$/.test(stopAt ?? '')))) {
+    throw new Error('usage: trainer-process <runDir> [--stop-at STEP]');
+  }
   const run = new RunStore(path.dirname(path.resolve(runDir))).openRun(path.resolve(runDir));
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true });
+    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true, stopAtStep: stopAt === undefined ? undefined : Number(stopAt) });
   } catch (error) {
     fail(run, channel, error);
     return;
@@ -57,6 +61,9 @@ async function main(): Promise<void> {
       channel.send({ type: 'event', event: { type: 'error', step: trainer.counters.step, wallSeconds: trainer.counters.wallSeconds, message: (error as Error).message } });
     }
   });
+  const stop = () => trainer.command({ type: 'stop' });
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
   try {
     await trainer.train();
   } catch (error) {

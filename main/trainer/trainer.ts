@@ -31,6 +31,8 @@ export class Trainer {
   /** Records env 0's episodes for the viewer; only when someone listens (the Lab), not in the CLI. */
   private recorder: EpisodeRecorder | null = null;
   private evaluationRequested = false;
+  /** Train up to this step, then checkpoint and stop (a sweep's rung or PBT interval). */
+  private stopAtStep = Infinity;
   readonly counters: TrainerCounters = { update: 0, step: 0, wallSeconds: 0 };
 
   private constructor(
@@ -46,7 +48,7 @@ export class Trainer {
   }
 
   /** Builds the run's env, networks and algorithm; resumes from the latest complete checkpoint if any. */
-  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean } = {}): Promise<Trainer> {
+  static async open(run: RunHandle, emit: MessageSink = () => {}, options: { checkpoint?: number; recordEpisodes?: boolean; stopAtStep?: number } = {}): Promise<Trainer> {
     const config = run.info.config;
     const algo = getAlgorithm(config.algo);
     const hparams = parseHparams(algo, config.hparams);
@@ -61,6 +63,7 @@ export class Trainer {
     }
     const step = options.checkpoint ?? steps[steps.length - 1];
     if (step !== undefined) trainer.restore(step);
+    trainer.stopAtStep = options.stopAtStep ?? Infinity;
     if (options.recordEpisodes) {
       trainer.recorder = new EpisodeRecorder(loop.stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }), run);
     }
@@ -108,6 +111,8 @@ export class Trainer {
 
   /** Trains until the step budget is spent or a stop is requested; returns the final status. */
   async train(): Promise<RunStatus> {
+    // Rows and events past the checkpoint we start from (a run killed after it) are trained again.
+    this.run.rewindTo(this.counters.step);
     this.emit({ type: 'started', runId: this.run.info.id, backend: this.backendName, step: this.counters.step });
     this.run.updateInfo({ versions: { ...this.run.info.versions, backend: this.backendName } });
     this.setStatus('running');
@@ -118,7 +123,7 @@ export class Trainer {
     while (this.counters.update < this.totalUpdates) {
       await yieldToEventLoop();
       if (this.paused) await this.waitWhilePaused();
-      if (this.stopRequested) {
+      if (this.stopRequested || this.counters.step >= this.stopAtStep) {
         status = 'stopped';
         break;
       }
@@ -151,7 +156,7 @@ export class Trainer {
       if (due || this.checkpointRequested) this.checkpoint();
       if (this.evaluationRequested) this.evaluateNow();
     }
-    if (status === 'stopped') this.checkpoint();
+    if (status === 'stopped' && this.run.listCheckpoints().at(-1) !== this.counters.step) this.checkpoint();
     this.run.updateInfo({ status, summary: this.summary() });
     this.emit({ type: 'status', status, step: this.counters.step });
     return status;
