@@ -37,8 +37,8 @@ const trialSchema = z
     step: z.number().int().min(0),
     /** The step the trial trains to before the controller decides again (ASHA's rung, PBT's interval). */
     target: z.number().int().min(0),
-    /** ASHA: the highest rung reached. */
-    rung: z.number().int().min(0).optional(),
+    /** ASHA: the metric at each rung reached, lowest first. */
+    rungMetrics: z.array(z.number().nullable()).optional(),
     metric: z.number().nullable(),
     error: z.string().optional(),
   })
@@ -48,7 +48,7 @@ export type TrialRecord = z.infer<typeof trialSchema>;
 export const sweepInfoSchema = z
   .object({
     id: z.string().min(1),
-    /** The validated spec with its defaults (the controller parses it again on resume). */
+    /** The spec as given (it validated; the controller and each worker parse it again). */
     spec: z.record(z.string(), z.unknown()),
     status: z.enum(SWEEP_STATUSES),
     createdAt: z.iso.datetime(),
