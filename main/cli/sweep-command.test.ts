@@ -91,6 +91,25 @@ describe('gaitlab sweep (local trainer processes)', () => {
     expect(runs.stderr).toBe(''); // the sweeps folder is not a broken run
   });
 
+  it('PBT: the bottom trial exploits the top one (a fork of its checkpoint, parent linked) and explores; each run reads as one history', async () => {
+    const runsDir = path.join(dir, 'pbt');
+    const pbt = spec({ method: 'pbt', trials: 2, steps: 2048, parameters: { learning_rate: { min: 1e-4, max: 3e-3, log: true } }, pbt: { interval: 1024 }, set: { num_envs: 1, num_steps: 512, num_minibatches: 4, update_epochs: 2 } });
+    const result = await gaitlab(['sweep', writeSpec('pbt.json', pbt), '--runs', runsDir, '--json']);
+    expect(result.code).toBe(0);
+    const outcome = lastJsonLine(result.stdout);
+    expect(outcome).toMatchObject({ trials: 2, finished: 2, failed: 0 });
+    const [exploit, ...more] = readJsonl(path.join(runsDir, 'sweeps', outcome.sweep, 'trials.jsonl')).filter((d) => d.type === 'exploited');
+    expect(more).toEqual([]);
+    expect(exploit).toMatchObject({ step: 1024 });
+    const child = JSON.parse(fs.readFileSync(path.join(runsDir, exploit.run as string, 'run.json'), 'utf8'));
+    expect(child).toMatchObject({ status: 'finished', parent: { runId: exploit.from, step: 1024 }, sweep: { id: outcome.sweep, trial: exploit.trial } });
+    expect(child.config.hparams.learning_rate).toBe((exploit.hparams as Record<string, number>).learning_rate);
+    const steps = readJsonl(path.join(runsDir, exploit.run as string, 'metrics.jsonl')).map((row) => row.step);
+    expect(steps).toEqual([512, 1024, 1536, 2048]);
+    const replaced = JSON.parse(fs.readFileSync(path.join(runsDir, exploit.replaced as string, 'run.json'), 'utf8'));
+    expect(replaced.status).toBe('stopped');
+  });
+
   it('refuses a bad spec with one clear line and a non-zero exit, creating nothing', async () => {
     const runsDir = path.join(dir, 'refused');
     for (const [bad, message] of [
