@@ -8,7 +8,7 @@ import globals from 'globals';
  * The engine's layers, lowest first: a module imports only from its own layer or the ones before it
  * (see main/README.md). `static` is the UI build's files, served by both the recorder and serve mode.
  */
-export const MAIN_LAYERS = ['rl', 'agent', 'algos', 'config', 'store', 'trainer', 'static', 'video', 'lab', 'serve', 'cli', 'bench'];
+export const MAIN_LAYERS = ['rl', 'agent', 'algos', 'config', 'store', 'trainer', 'static', 'video', 'lab', 'sweep', 'serve', 'cli', 'bench'];
 
 const layerZones = MAIN_LAYERS.slice(0, -1).map((layer, i) => ({
   target: `./main/${layer}`,

@@ -19,6 +19,8 @@ import { runRecord } from './record-command.ts';
 import { CAMERA_STYLES } from '../config/record-request.ts';
 import { serve, start } from './start-command.ts';
 import { labVersions } from '../lab/versions.ts';
+import { listSweeps, runSweep, showSweep } from './sweep-command.ts';
+import { runWorker } from '../sweep/worker.ts';
 
 export class UsageError extends Error {}
 
@@ -163,6 +165,40 @@ export function buildProgram(): Command {
       if (opts.json) return console.log(JSON.stringify(runs));
       for (const r of runs) console.log(`${r.id.padEnd(44)} ${r.status.padEnd(9)} ${r.config.env} ${r.config.algo} ${r.summary?.step ?? 0} steps`);
     });
+
+  program
+    .command('sweep')
+    .argument('[spec]', 'sweep spec JSON file (see main/sweep/README.md)')
+    .description('run a hyperparameter sweep (grid, random, ASHA or PBT); trials are ordinary runs')
+    .option('--resume <id>', 'go on with a stopped sweep')
+    .option('--queue <url>', 'train the trials on `gaitlab worker`s through Redis (redis://HOST:PORT)')
+    .addOption(runsOption())
+    .option('--json', 'print one JSON summary as the last line of stdout')
+    .action((spec: string | undefined, opts) => runSweep(spec, { runs: opts.runs, queue: opts.queue, resume: opts.resume, json: Boolean(opts.json) }));
+
+  program
+    .command('sweeps')
+    .description('list the sweeps in the runs folder')
+    .addOption(runsOption())
+    .option('--json', 'print JSON')
+    .action((opts) => listSweeps({ runs: opts.runs, json: Boolean(opts.json) }));
+
+  program
+    .command('sweep-status')
+    .argument('<id>', 'sweep id')
+    .description("a sweep's trials, their values, metrics and lineage, and its best trial")
+    .addOption(runsOption())
+    .option('--json', 'print JSON (sweep.json, the outcome and the decisions)')
+    .action((id: string, opts) => showSweep(id, { runs: opts.runs, json: Boolean(opts.json) }));
+
+  program
+    .command('worker')
+    .description("take sweep trials from a queue and train them here (each in this machine's runs folder)")
+    .requiredOption('--queue <url>', 'redis://HOST:PORT')
+    .option('--concurrency <n>', 'trials trained at once', positiveInt, 1)
+    .option('--lock-duration <ms>', "how long a trial's lock lasts unrenewed: another worker takes over a dead worker's trial after about this long", positiveInt, 30_000)
+    .addOption(runsOption())
+    .action((opts) => runWorker(new RunStore(path.resolve(opts.runs)), { queue: opts.queue, concurrency: opts.concurrency, lockDurationMs: opts.lockDuration }));
 
   program
     .command('serve')

@@ -1,9 +1,9 @@
 /** Serve mode's TrainerLauncher: a Node child process with an IPC channel (`process.send`). */
 import { fork } from 'node:child_process';
-import { TRAINER_ENTRY, tailOf, tsxExecArgv, yieldToUi, type TrainerLauncher } from './trainer-launcher.ts';
+import { TRAINER_ENTRY, tailOf, trainerArgs, tsxExecArgv, yieldToUi, type TrainerLauncher } from './trainer-launcher.ts';
 
-export const forkTrainer: TrainerLauncher = (runDir) => {
-  const child = fork(TRAINER_ENTRY, [runDir], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+export const forkTrainer: TrainerLauncher = (runDir, options) => {
+  const child = fork(TRAINER_ENTRY, trainerArgs(runDir, options), { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   yieldToUi(child.pid);
   const stderrTail = tailOf(child.stderr, process.stderr);
   return {

@@ -22,8 +22,18 @@ export interface TrainerProcess {
   kill(): void;
 }
 
+export interface TrainerLaunchOptions {
+  /** Train up to this env step, then checkpoint and stop (a sweep's rung or PBT interval). */
+  stopAtStep?: number;
+}
+
 /** Starts the trainer of the run in `runDir`. */
-export type TrainerLauncher = (runDir: string) => TrainerProcess;
+export type TrainerLauncher = (runDir: string, options?: TrainerLaunchOptions) => TrainerProcess;
+
+/** The trainer process's arguments for `runDir` and `options`. */
+export function trainerArgs(runDir: string, options: TrainerLaunchOptions = {}): string[] {
+  return options.stopAtStep === undefined ? [runDir] : [runDir, '--stop-at', String(options.stopAtStep)];
+}
 
 /**
  * The trainer's entry point: TypeScript, run through tsx's loader (the engine has no build step).

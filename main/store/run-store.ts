@@ -10,6 +10,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import { fsyncDir, TEMP_PREFIX } from './atomic-write.ts';
 import { describeFsError } from './fs-errors.ts';
 import { RunHandle, runFolders } from './run-handle.ts';
+import { SWEEPS_FOLDER } from './sweep-store.ts';
 import { readRunInfo, writeRunInfo, type RunInfo } from './run-info.ts';
 
 export { RunHandle, type MetricsRow, type RunEvent, type RunInfoPatch } from './run-handle.ts';
@@ -27,6 +28,8 @@ export interface CreateRunOptions {
   versions: RunInfo['versions'];
   /** For a fork: the run and checkpoint step it starts from. */
   parent?: RunInfo['parent'];
+  /** For a sweep's trial: the sweep and the trial's index. */
+  sweep?: RunInfo['sweep'];
   videoSchedule?: RunInfo['videoSchedule'];
 }
 
@@ -71,15 +74,42 @@ export class RunStore {
         updatedAt: now.toISOString(),
         versions: options.versions,
         parent: options.parent,
+        sweep: options.sweep,
         videoSchedule: options.videoSchedule,
       });
-      fs.renameSync(temp, dir);
-      fsyncDir(this.root);
-      return new RunHandle(dir, info, this.keepCheckpoints);
+      return this.publish(temp, dir, info);
     } catch (error) {
       fs.rmSync(temp, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * The run `info` describes, under its own id: opened (run.json replaced by `info`) when this
+   * folder already has it, else created whole. A sweep's worker mirrors the controller's trial this way.
+   */
+  adoptRun(info: RunInfo): RunHandle {
+    const dir = path.join(this.root, info.id);
+    if (info.id !== path.basename(info.id) || info.id.startsWith('.')) throw new Error(`not a run id: "${info.id}"`);
+    if (fs.existsSync(dir)) {
+      const run = this.openRun(info.id);
+      run.updateInfo(info);
+      return run;
+    }
+    const temp = this.makeTempDir('run');
+    try {
+      for (const folder of Object.values(runFolders(temp))) fs.mkdirSync(folder);
+      return this.publish(temp, dir, writeRunInfo(temp, info));
+    } catch (error) {
+      fs.rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private publish(temp: string, dir: string, info: RunInfo): RunHandle {
+    fs.renameSync(temp, dir);
+    fsyncDir(this.root);
+    return new RunHandle(dir, info, this.keepCheckpoints);
   }
 
   /** A run by id (a folder in the runs folder) or by the path of its folder. */
@@ -108,7 +138,7 @@ export class RunStore {
     const runs: RunInfo[] = [];
     for (const entry of entries) {
       // A `.tmp-*` folder is a run being created (or litter of a crash while it was): not a run yet.
-      if (!entry.isDirectory() || entry.name.startsWith(TEMP_PREFIX)) continue;
+      if (!entry.isDirectory() || entry.name.startsWith(TEMP_PREFIX) || entry.name === SWEEPS_FOLDER) continue;
       const dir = path.join(this.root, entry.name);
       try {
         runs.push(readRunInfo(dir));

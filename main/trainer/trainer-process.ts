@@ -1,5 +1,5 @@
 /**
- * Entry point of a trainer process (one per active run): `node --import tsx trainer-process.ts <runDir>`,
+ * Entry point of a trainer process (one per active run): `node --import tsx trainer-process.ts <runDir> [--stop-at STEP]`,
  * forked by the Lab (Node child_process) or started as an Electron utilityProcess. It trains the
  * run in <runDir>, reports TrainerMessages to its parent and obeys TrainerCommands from it.
  * A crash here is an exit of this process, never of the app. It never loses the run's work: a
@@ -23,12 +23,18 @@ async function main(): Promise<void> {
   // The parent reads our stderr: once it is gone, a warning must not crash us (EPIPE) before the checkpoint.
   process.stderr.on('error', () => {});
   const channel = new ParentChannel(parentLink());
-  const runDir = process.argv[2];
-  if (!runDir) throw new Error('usage: trainer-process <runDir>');
+  const [runDir, flag, stopAt] = process.argv.slice(2);
+  if (!runDir || (flag !== undefined && (flag !== '--stop-at' || !/^\d+$/.test(stopAt ?? '')))) {
+    throw new Error('usage: trainer-process <runDir> [--stop-at STEP]');
+  }
   const run = new RunStore(path.dirname(path.resolve(runDir))).openRun(path.resolve(runDir));
   let trainer: Trainer;
   try {
-    trainer = await Trainer.open(run, (message) => channel.send(message), { recordEpisodes: true, betweenUpdates: () => channel.letParentRead(PARENT_READ_PATIENCE_MS) });
+    trainer = await Trainer.open(run, (message) => channel.send(message), {
+      recordEpisodes: true,
+      betweenUpdates: () => channel.letParentRead(PARENT_READ_PATIENCE_MS),
+      stopAtStep: stopAt === undefined ? undefined : Number(stopAt),
+    });
   } catch (error) {
     return fail(run, channel, error, 0);
   }

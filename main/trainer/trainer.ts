@@ -31,6 +31,8 @@ export interface TrainerOptions {
    * messages reach the Lab there (an update holds the loop for a second or more).
    */
   betweenUpdates?: () => Promise<void>;
+  /** Train up to this step, then checkpoint and stop (a sweep's rung or PBT interval). */
+  stopAtStep?: number;
 }
 
 
@@ -46,6 +48,8 @@ export class Trainer {
   /** Records env 0's episodes for the viewer; only when someone listens (the Lab), not in the CLI. */
   private recorder: EpisodeRecorder | null = null;
   private evaluationRequested = false;
+  /** Train up to this step, then checkpoint and stop (a sweep's rung or PBT interval). */
+  private stopAtStep = Infinity;
   readonly counters: TrainerCounters = { update: 0, step: 0, wallSeconds: 0 };
 
   private constructor(
@@ -89,6 +93,7 @@ export class Trainer {
       if (checkpoint && damaged.length > 0) console.warn(`gaitlab: using checkpoint ${checkpoint.step} of run ${run.info.id}, the newest intact one (${problems})`);
       if (checkpoint) trainer.restore(checkpoint);
     }
+    trainer.stopAtStep = options.stopAtStep ?? Infinity;
     if (options.recordEpisodes) {
       trainer.recorder = new EpisodeRecorder(loop.stack.env, (trajectory) => emit({ type: 'trajectory', trajectory }), run);
     }
@@ -176,7 +181,7 @@ export class Trainer {
       await yieldToEventLoop();
       await this.betweenUpdates?.();
       if (this.paused) await this.waitWhilePaused();
-      if (this.stopRequested) {
+      if (this.stopRequested || this.counters.step >= this.stopAtStep) {
         status = 'stopped';
         break;
       }
@@ -210,7 +215,8 @@ export class Trainer {
       if (this.evaluationRequested) this.evaluateNow();
     }
     const reason = status === 'stopped' ? this.stopReason : undefined;
-    if (status === 'stopped') this.checkpoint();
+    // A stop at a step just checkpointed (a sweep's segment end) writes no second checkpoint.
+    if (status === 'stopped' && this.run.listCheckpoints().at(-1) !== this.counters.step) this.checkpoint();
     this.run.updateInfo({ status, summary: this.summary(), stopReason: reason });
     this.emit({ type: 'status', status, step: this.counters.step, ...(reason && { reason }) });
     return status;
