@@ -133,7 +133,13 @@ export class QueueExecutor implements TrialExecutor {
     switch (fields.kind) {
       case 'started': {
         const step = Number(data.step);
-        run.rewindTo(step);
+        // This folder's copy of the run is written here alone; the lock is what rewindTo asks of a writer.
+        run.lockForWriting();
+        try {
+          run.rewindTo(step);
+        } finally {
+          run.unlock();
+        }
         run.appendEvent({ type: 'worker', step, wallSeconds: Number(data.wallSeconds ?? 0), worker: String(data.worker) });
         run.updateInfo({ status: 'running' });
         break;
