@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineEntry, nodeArgs } from '../../sim/core/engine-entry.ts';
 
 const run = promisify(execFile);
-const CLI = path.resolve('bin/gaitlab.js');
+const CLI = engineEntry('main/cli/cli.ts');
 
 async function gaitlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const { stdout, stderr } = await run(process.execPath, nodeArgs(CLI, args), { encoding: 'utf8' });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -76,10 +77,10 @@ describe('gaitlab train', () => {
   });
 
   it('Ctrl-C finishes the update, checkpoints it and exits cleanly; resume goes on from there', async () => {
-    const child = spawn(process.execPath, [
-      CLI, 'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
+    const child = spawn(process.execPath, nodeArgs(CLI, [
+      'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
       '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '1000',
-    ]);
+    ]));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -5,20 +5,12 @@
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { listEnvs } from '../../sim/index.ts';
-import { listAlgorithms, liveHparams } from '../algos/index.ts';
 import { BACKENDS, type BackendName } from '../config/run-config.ts';
-import { buildRunConfig } from '../config/build-run-config.ts';
-import { RunStore } from '../store/run-store.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-parsers.ts';
-import { parseSetFlag } from './presets.ts';
-import { runTraining } from './train-command.ts';
-import { videoScheduleFromFlags } from './video-schedule-flags.ts';
-import { runEvaluation } from './eval-command.ts';
-import { runRecord } from './record-command.ts';
 import { CAMERA_STYLES } from '../video/record-job.ts';
-import { serve, start } from './start-command.ts';
-import { labVersions } from '../lab/versions.ts';
+
+// Each command imports what it runs when it runs: `gaitlab --help` and `gaitlab envs` start
+// without loading the learners, tfjs, the server or the browser driver.
 
 export class UsageError extends Error {}
 
@@ -54,6 +46,14 @@ export function buildProgram(): Command {
     .option('--name <name>', 'run name')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .action(async (opts) => {
+      const [{ videoScheduleFromFlags }, { parseSetFlag }, { buildRunConfig }, { RunStore }, { labVersions }, { runTraining }] = await Promise.all([
+        import('./video-schedule-flags.ts'),
+        import('./presets.ts'),
+        import('../config/build-run-config.ts'),
+        import('../store/run-store.ts'),
+        import('../lab/versions.ts'),
+        import('./train-command.ts'),
+      ]);
       const videoSchedule = videoScheduleFromFlags(opts);
       const sets = Object.fromEntries((opts.set as string[]).map(parseSetFlag));
       const config = buildRunConfig({
@@ -82,6 +82,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runTraining }] = await Promise.all([import('../store/run-store.ts'), import('./train-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       const run = store.openRun(runId);
       if (run.listCheckpoints().length === 0) throw new UsageError(`run ${run.info.id} has no complete checkpoint to resume from`);
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print JSON')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runEvaluation }] = await Promise.all([import('../store/run-store.ts'), import('./eval-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       await runEvaluation(store.openRun(runId), opts);
     });
@@ -120,6 +122,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print one JSON summary to stdout')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runRecord }] = await Promise.all([import('../store/run-store.ts'), import('./record-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       await runRecord(store.openRun(runId), opts);
     });
@@ -128,7 +131,8 @@ export function buildProgram(): Command {
     .command('envs')
     .description('list environments')
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listEnvs } = await import('../../sim/index.ts');
       const envs = listEnvs();
       if (opts.json) return console.log(JSON.stringify(envs.map((e) => ({ id: e.id, description: e.description, obs: e.observationSpace.size, actions: e.actionSpace.kind === 'box' ? e.actionSpace.size : `discrete(${e.actionSpace.n})`, dtSeconds: e.dtSeconds, maxEpisodeSteps: e.maxEpisodeSteps }))));
       for (const e of envs) {
@@ -141,7 +145,8 @@ export function buildProgram(): Command {
     .command('algos')
     .description('list algorithms and their hyperparameters')
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listAlgorithms, liveHparams } = await import('../algos/index.ts');
       const algos = listAlgorithms();
       if (opts.json) return console.log(JSON.stringify(algos.map((a) => ({ id: a.id, title: a.title, description: a.description, live: liveHparams(a), hparams: a.hparamsSchema.toJSONSchema?.() }))));
       for (const a of algos) {
@@ -158,7 +163,8 @@ export function buildProgram(): Command {
     .description('list runs in the runs folder')
     .addOption(runsOption())
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { RunStore } = await import('../store/run-store.ts');
       const runs = new RunStore(path.resolve(opts.runs)).listRuns();
       if (opts.json) return console.log(JSON.stringify(runs));
       for (const r of runs) console.log(`${r.id.padEnd(44)} ${r.status.padEnd(9)} ${r.config.env} ${r.config.algo} ${r.summary?.step ?? 0} steps`);
@@ -170,14 +176,20 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port (0: any free port)', nonNegativeInt, 0)
     .addOption(runsOption())
     .option('--open', 'open the default browser')
-    .action((opts) => serve({ port: opts.port, runs: opts.runs, open: Boolean(opts.open) }));
+    .action(async (opts) => {
+      const { serve } = await import('./start-command.ts');
+      await serve({ port: opts.port, runs: opts.runs, open: Boolean(opts.open) });
+    });
 
   program
     .command('start')
     .description('the app: Electron where installed, otherwise serve mode in your browser')
     .option('--port <port>', 'port for serve mode (0: any free port)', nonNegativeInt, 0)
     .addOption(runsOption())
-    .action((opts) => start({ port: opts.port, runs: opts.runs }));
+    .action(async (opts) => {
+      const { start } = await import('./start-command.ts');
+      await start({ port: opts.port, runs: opts.runs });
+    });
 
   return program;
 }

@@ -7,10 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../sim/core/engine-entry.ts';
 import { startServer } from '../serve/server.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The Electron binary's path, or null with the reason (not installed, or its download was skipped). */
 export function findElectron(): { binary: string } | { missing: string } {
@@ -42,7 +40,7 @@ export async function serve(options: { port: number; runs: string; open: boolean
 export async function start(options: { port: number; runs: string }): Promise<void> {
   const electron = findElectron();
   if ('binary' in electron) {
-    const child = spawn(electron.binary, [path.join(REPO_ROOT, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) } });
+    const child = spawn(electron.binary, [path.join(PACKAGE_ROOT, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) } });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
