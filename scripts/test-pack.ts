@@ -3,8 +3,9 @@
  * prepack and prepare scripts build the UI, the shell and the engine), installs the tarball into an
  * empty temporary folder with `npm install <tarball>` (from the npm registry), and runs the
  * installed `gaitlab` there with no file of the repository beside it: `envs`, `train` (on the
- * trainer thread, then with env worker threads), and `serve` (its page, and a run trained by a
- * trainer process through the Lab's socket). Ends at the first failure, saying what failed.
+ * trainer thread, then with env worker threads), and `serve` (its page, a run trained by a
+ * trainer process through the Lab's socket, and, where there is a browser to render in, a video of
+ * it recorded by a recorder process). Ends at the first failure, saying what failed.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,7 +86,7 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-/** Starts `gaitlab serve`, loads its page, trains a run in a trainer process through its socket, then stops it with SIGTERM. */
+/** Starts `gaitlab serve`, loads its page, trains and records a run through its socket, then stops it with SIGTERM. */
 async function checkServe(): Promise<void> {
   const server = spawn('npx', ['--no', 'gaitlab', 'serve', '--port', '0'], { cwd: user, shell, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -105,8 +106,12 @@ async function checkServe(): Promise<void> {
   const html = await page.text();
   if (page.status !== 200 || !html.includes('<html')) fail(`GET ${address.href} answered ${page.status}:\n${html.slice(0, 300)}`);
 
-  const status = await trainThroughSocket(address);
-  if (status !== 'finished') fail(`the run created through serve mode's socket ended ${status}\n${output}`);
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const record = fs.existsSync(chromium);
+  if (!record) log(`no browser at ${chromium} (set CHROMIUM_PATH): the recorder process is not checked`);
+  const { run, video } = await trainThroughSocket(address, record);
+  if (run !== 'finished') fail(`the run created through serve mode's socket ended ${run}\n${output}`);
+  if (record && video !== 'done') fail(`the video recorded through serve mode's socket ended ${video}\n${output}`);
 
   server.kill('SIGTERM');
   const code = await exited;
@@ -114,23 +119,36 @@ async function checkServe(): Promise<void> {
   if (code !== 0 && code !== null) fail(`gaitlab serve exited with ${code} on SIGTERM:\n${output}`);
 }
 
-/** createRun (Pendulum, 2048 steps) on the Lab's socket; resolves with the status the run ends in. */
-function trainThroughSocket(address: URL): Promise<string> {
+/**
+ * Through the Lab's socket: createRun (Pendulum, 2048 steps, in a trainer process), then when it
+ * is finished and `record` is set, recordVideo of its latest checkpoint (in a recorder process, on
+ * the package's record page). Resolves with the status each ended in.
+ */
+function trainThroughSocket(address: URL, record: boolean): Promise<{ run: string; video?: string }> {
   const socket = new WebSocket(`ws://${address.host}/lab?token=${address.searchParams.get('token')}`, { origin: address.origin });
+  const call = (id: number, method: string, args: unknown[]) => socket.send(JSON.stringify({ id, method, args }));
   return new Promise((resolve, reject) => {
     let runId = '';
+    let runStatus = '';
+    const done = (result: { run: string; video?: string }) => {
+      socket.close();
+      resolve(result);
+    };
     socket.on('error', reject);
-    socket.on('open', () => socket.send(JSON.stringify({ id: 1, method: 'createRun', args: [{ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }] })));
+    socket.on('open', () => call(1, 'createRun', [{ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }]));
     socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString()) as { kind: string; id?: number; ok?: boolean; error?: string; value?: { id: string }; event?: { type: string; run?: { id: string; status: string } } };
-      if (frame.kind === 'reply' && frame.id === 1) {
-        if (!frame.ok) reject(new Error(`createRun failed: ${frame.error}`));
-        runId = frame.value!.id;
+      type Frame = { kind: string; id?: number; ok?: boolean; error?: string; value?: { id: string }; event?: { type: string; run?: { id: string; status: string }; job?: { runId: string; status: string; message?: string } } };
+      const frame = JSON.parse(data.toString()) as Frame;
+      if (frame.kind === 'reply' && !frame.ok) reject(new Error(`call ${frame.id} failed: ${frame.error}`));
+      if (frame.kind === 'reply' && frame.id === 1) runId = frame.value!.id;
+      const event = frame.kind === 'event' ? frame.event : undefined;
+      if (event?.type === 'run' && event.run!.id === runId && !runStatus && ['finished', 'failed', 'stopped'].includes(event.run!.status)) {
+        runStatus = event.run!.status;
+        if (runStatus === 'finished' && record) call(2, 'recordVideo', [runId, { width: 320, height: 180 }]);
+        else done({ run: runStatus });
       }
-      const run = frame.kind === 'event' && frame.event?.type === 'run' ? frame.event.run : undefined;
-      if (run && run.id === runId && ['finished', 'failed', 'stopped'].includes(run.status)) {
-        socket.close();
-        resolve(run.status);
+      if (event?.type === 'video' && event.job!.runId === runId && ['done', 'failed', 'cancelled'].includes(event.job!.status)) {
+        done({ run: runStatus, video: event.job!.status === 'done' ? 'done' : `${event.job!.status}: ${event.job!.message}` });
       }
     });
   });
