@@ -1,10 +1,10 @@
 /** The app's TrainerLauncher: each trainer in an Electron utilityProcess (its own process and heap). */
 import { utilityProcess } from 'electron';
-import { TRAINER_ENTRY, tailOf, trainerArgs, tsxExecArgv, yieldToUi, type TrainerLauncher } from '../main/lab/trainer-launcher.ts';
+import { TRAINER_ENTRY, tailOf, trainerArgs, yieldToUi, type TrainerLauncher } from '../main/lab/trainer-launcher.ts';
 
 export const utilityTrainer: TrainerLauncher = (runDir, options) => {
-  const child = utilityProcess.fork(TRAINER_ENTRY, trainerArgs(runDir, options), {
-    execArgv: tsxExecArgv(),
+  const child = utilityProcess.fork(TRAINER_ENTRY.file, trainerArgs(runDir, options), {
+    execArgv: TRAINER_ENTRY.execArgv,
     stdio: ['ignore', 'ignore', 'pipe'],
     serviceName: 'GaitLab trainer',
   });

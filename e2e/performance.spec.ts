@@ -36,6 +36,7 @@ import type { Browser, Page } from '@playwright/test';
 import { expect, keepScreenshot, runMetrics, startRunFromUi, test, type LongTask } from './fixtures.ts';
 import type { MetricsRow } from '../main/lab/api.ts';
 import { TRAINER_ENTRY } from '../main/lab/trainer-launcher.ts';
+import { engineEntry, nodeArgs } from '../sim/core/engine-entry.ts';
 
 // Playwright's own trace screencasts the page (a JPEG per frame) and snapshots it at every action:
 // CPU taken from the cores these tests measure. They keep screenshots of their own instead.
@@ -80,7 +81,7 @@ async function cliStretch(steps: number): Promise<Stretch> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-e2e-cli-'));
   try {
     // Not synchronous: the CPU watcher samples meanwhile.
-    const { stdout: out } = await promisify(execFile)(process.execPath, ['bin/gaitlab.js', 'train', '--env', 'Pendulum-v1', '--steps', String(steps), '--runs', runsDir, '--json'], { encoding: 'utf8' });
+    const { stdout: out } = await promisify(execFile)(process.execPath, nodeArgs(engineEntry('main/cli/cli.ts'), ['train', '--env', 'Pendulum-v1', '--steps', String(steps), '--runs', runsDir, '--json']), { encoding: 'utf8' });
     const { dir } = JSON.parse(out.trim().split('\n').at(-1)!) as { dir: string };
     const rows = fs
       .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
@@ -96,7 +97,7 @@ async function cliStretch(steps: number): Promise<Stretch> {
 /** A Lab trainer process (its command line names the trainer's entry). */
 function isTrainer(pid: number): boolean {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.basename(TRAINER_ENTRY));
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.basename(TRAINER_ENTRY.file));
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 /**
- * `npm run test:e2e [-- playwright test args]`: builds the renderer and the Electron app's main,
- * then runs Playwright. The browser tests need the system's Chromium (Playwright never downloads
- * one here); on a machine that could not install it they are skipped, saying why in one line, so
- * that `npm test` still passes there.
+ * `npm run test:e2e [-- playwright test args]`: builds the renderer, the Electron app's main and
+ * the engine, then runs Playwright. The browser tests need the system's Chromium (Playwright never
+ * downloads one here); on a machine that could not install it they are skipped, saying why in one
+ * line, so that `npm test` still passes there.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,4 +25,6 @@ function step(command: string, args: string[], options: SpawnSyncOptions = {}): 
 // npm is a .cmd script on Windows, which only a shell runs.
 step('npm', ['run', 'build:renderer'], { shell: process.platform === 'win32' });
 step('npm', ['run', 'build:app'], { shell: process.platform === 'win32' });
+// The Electron test's app (out/main) starts the built trainer (out/engine).
+step('npm', ['run', 'build'], { shell: process.platform === 'win32' });
 step(process.execPath, [createRequire(import.meta.url).resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)]);

@@ -5,7 +5,7 @@
  * times are then measured beside each other.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { engineEntry, nodeArgs } from '../../sim/core/engine-entry.ts';
 
 export interface LearnBenchOptions {
   env: string;
@@ -39,14 +39,14 @@ export interface SeedResult {
   run: string;
 }
 
-const CLI = path.resolve('bin/gaitlab.js');
+const CLI = engineEntry('main/cli/cli.ts');
 
 const lastJsonLine = (out: string) => JSON.parse(out.trim().split('\n').pop() as string);
 
 /** Runs `gaitlab` with `args` (its progress on this process's stderr) and returns its last JSON line. */
 function gaitlab(args: string[]) {
   return new Promise<ReturnType<typeof lastJsonLine>>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, nodeArgs(CLI, args), { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject);

@@ -3,9 +3,11 @@ import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { engineEntry, nodeArgs } from '../../sim/core/engine-entry.ts';
 
 const execFileAsync = promisify(execFile);
-export const CLI = path.resolve('bin/gaitlab.js');
+/** The CLI from source (tests run the checkout, not its build). */
+export const CLI = engineEntry('main/cli/cli.ts');
 
 /** Fast PPO updates on Pendulum-v1: 256 env steps each. */
 export const QUICK_PPO = ['--env', 'Pendulum-v1', '--envs', '1', '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2'];
@@ -19,7 +21,7 @@ export interface CliResult {
 /** Runs `gaitlab ...args` to its end. */
 export async function gaitlab(args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const { stdout, stderr } = await execFileAsync(process.execPath, nodeArgs(CLI, args), { encoding: 'utf8', maxBuffer: 1 << 24 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -35,7 +37,7 @@ export class CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [CLI, ...args]);
+    this.child = spawn(process.execPath, nodeArgs(CLI, args));
     this.child.stdout.on('data', (chunk) => (this.stdout += chunk));
     this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeArgs } from '../../sim/core/engine-entry.ts';
 import { CLI, gaitlab, snapshot } from './cli-process.test-support.ts';
 
 let runsDir: string;
@@ -62,10 +63,10 @@ describe('gaitlab train', () => {
 
   // Ctrl-C, kill (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s finishes the update, checkpoints it and exits cleanly; resume goes on from there', async (signal) => {
-    const child = spawn(process.execPath, [
-      CLI, 'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
+    const child = spawn(process.execPath, nodeArgs(CLI, [
+      'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
       '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '1000',
-    ]);
+    ]));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -5,22 +5,12 @@
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { listEnvs } from '../../sim/index.ts';
-import { listAlgorithms, liveHparams } from '../algos/index.ts';
 import { BACKENDS, type BackendName } from '../config/run-config.ts';
-import { buildRunConfig } from '../config/build-run-config.ts';
-import { RunStore } from '../store/run-store.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './option-parsers.ts';
-import { parseSetFlag } from '../config/presets.ts';
-import { runTraining } from './train-command.ts';
-import { videoScheduleFromFlags } from './video-schedule-flags.ts';
-import { runEvaluation } from './eval-command.ts';
-import { runRecord } from './record-command.ts';
 import { CAMERA_STYLES } from '../config/record-request.ts';
-import { serve, start } from './start-command.ts';
-import { labVersions } from '../lab/versions.ts';
-import { listSweeps, runSweep, showSweep } from './sweep-command.ts';
-import { runWorker } from '../sweep/worker.ts';
+
+// Each command imports what it runs when it runs: `gaitlab --help` and `gaitlab envs` start
+// without loading the learners, tfjs, the server or the browser driver.
 
 export class UsageError extends Error {}
 
@@ -56,6 +46,14 @@ export function buildProgram(): Command {
     .option('--name <name>', 'run name')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .action(async (opts) => {
+      const [{ videoScheduleFromFlags }, { parseSetFlag }, { buildRunConfig }, { RunStore }, { labVersions }, { runTraining }] = await Promise.all([
+        import('./video-schedule-flags.ts'),
+        import('../config/presets.ts'),
+        import('../config/build-run-config.ts'),
+        import('../store/run-store.ts'),
+        import('../lab/versions.ts'),
+        import('./train-command.ts'),
+      ]);
       const videoSchedule = videoScheduleFromFlags(opts);
       const sets = Object.fromEntries((opts.set as string[]).map(parseSetFlag));
       const config = buildRunConfig({
@@ -85,6 +83,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runTraining }] = await Promise.all([import('../store/run-store.ts'), import('./train-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       const run = store.openRun(runId);
       if (run.listCheckpoints().length === 0) throw new UsageError(`run ${run.info.id} has no complete checkpoint to resume from`);
@@ -101,6 +100,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print JSON')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runEvaluation }] = await Promise.all([import('../store/run-store.ts'), import('./eval-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       await runEvaluation(store.openRun(runId), opts);
     });
@@ -122,6 +122,7 @@ export function buildProgram(): Command {
     .addOption(runsOption())
     .option('--json', 'print one JSON summary to stdout')
     .action(async (runId: string, opts) => {
+      const [{ RunStore }, { runRecord }] = await Promise.all([import('../store/run-store.ts'), import('./record-command.ts')]);
       const store = new RunStore(path.resolve(opts.runs));
       await runRecord(store.openRun(runId), opts);
     });
@@ -130,7 +131,8 @@ export function buildProgram(): Command {
     .command('envs')
     .description('list environments')
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listEnvs } = await import('../../sim/index.ts');
       const envs = listEnvs();
       if (opts.json) return console.log(JSON.stringify(envs.map((e) => ({ id: e.id, description: e.description, obs: e.observationSpace.size, actions: e.actionSpace.kind === 'box' ? e.actionSpace.size : `discrete(${e.actionSpace.n})`, dtSeconds: e.dtSeconds, maxEpisodeSteps: e.maxEpisodeSteps }))));
       for (const e of envs) {
@@ -143,7 +145,8 @@ export function buildProgram(): Command {
     .command('algos')
     .description('list algorithms and their hyperparameters')
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listAlgorithms, liveHparams } = await import('../algos/index.ts');
       const algos = listAlgorithms();
       if (opts.json) return console.log(JSON.stringify(algos.map((a) => ({ id: a.id, title: a.title, description: a.description, live: liveHparams(a), hparams: a.hparamsSchema.toJSONSchema?.() }))));
       for (const a of algos) {
@@ -160,7 +163,8 @@ export function buildProgram(): Command {
     .description('list runs in the runs folder')
     .addOption(runsOption())
     .option('--json', 'print JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { RunStore } = await import('../store/run-store.ts');
       const runs = new RunStore(path.resolve(opts.runs)).listRuns();
       if (opts.json) return console.log(JSON.stringify(runs));
       for (const r of runs) console.log(`${r.id.padEnd(44)} ${r.status.padEnd(9)} ${r.config.env} ${r.config.algo} ${r.summary?.step ?? 0} steps`);
@@ -174,14 +178,20 @@ export function buildProgram(): Command {
     .option('--queue <url>', 'train the trials on `gaitlab worker`s through Redis (redis://HOST:PORT)')
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')
-    .action((spec: string | undefined, opts) => runSweep(spec, { runs: opts.runs, queue: opts.queue, resume: opts.resume, json: Boolean(opts.json) }));
+    .action(async (spec: string | undefined, opts) => {
+      const { runSweep } = await import('./sweep-command.ts');
+      await runSweep(spec, { runs: opts.runs, queue: opts.queue, resume: opts.resume, json: Boolean(opts.json) });
+    });
 
   program
     .command('sweeps')
     .description('list the sweeps in the runs folder')
     .addOption(runsOption())
     .option('--json', 'print JSON')
-    .action((opts) => listSweeps({ runs: opts.runs, json: Boolean(opts.json) }));
+    .action(async (opts) => {
+      const { listSweeps } = await import('./sweep-command.ts');
+      listSweeps({ runs: opts.runs, json: Boolean(opts.json) });
+    });
 
   program
     .command('sweep-status')
@@ -189,7 +199,10 @@ export function buildProgram(): Command {
     .description("a sweep's trials, their values, metrics and lineage, and its best trial")
     .addOption(runsOption())
     .option('--json', 'print JSON (sweep.json, the outcome and the decisions)')
-    .action((id: string, opts) => showSweep(id, { runs: opts.runs, json: Boolean(opts.json) }));
+    .action(async (id: string, opts) => {
+      const { showSweep } = await import('./sweep-command.ts');
+      showSweep(id, { runs: opts.runs, json: Boolean(opts.json) });
+    });
 
   program
     .command('worker')
@@ -198,7 +211,10 @@ export function buildProgram(): Command {
     .option('--concurrency <n>', 'trials trained at once', positiveInt, 1)
     .option('--lock-duration <ms>', "how long a trial's lock lasts unrenewed: another worker takes over a dead worker's trial after about this long", positiveInt, 30_000)
     .addOption(runsOption())
-    .action((opts) => runWorker(new RunStore(path.resolve(opts.runs)), { queue: opts.queue, concurrency: opts.concurrency, lockDurationMs: opts.lockDuration }));
+    .action(async (opts) => {
+      const [{ RunStore }, { runWorker }] = await Promise.all([import('../store/run-store.ts'), import('../sweep/worker.ts')]);
+      await runWorker(new RunStore(path.resolve(opts.runs)), { queue: opts.queue, concurrency: opts.concurrency, lockDurationMs: opts.lockDuration });
+    });
 
   program
     .command('serve')
@@ -206,14 +222,20 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port (0: any free port)', nonNegativeInt, 0)
     .addOption(runsOption())
     .option('--open', 'open the default browser')
-    .action((opts) => serve({ port: opts.port, runs: opts.runs, open: Boolean(opts.open) }));
+    .action(async (opts) => {
+      const { serve } = await import('./start-command.ts');
+      await serve({ port: opts.port, runs: opts.runs, open: Boolean(opts.open) });
+    });
 
   program
     .command('start')
     .description('the app: Electron where installed, otherwise serve mode in your browser')
     .option('--port <port>', 'port for serve mode (0: any free port)', nonNegativeInt, 0)
     .addOption(runsOption())
-    .action((opts) => start({ port: opts.port, runs: opts.runs }));
+    .action(async (opts) => {
+      const { start } = await import('./start-command.ts');
+      await start({ port: opts.port, runs: opts.runs });
+    });
 
   return program;
 }

@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineEntry, nodeArgs } from '../../sim/core/engine-entry.ts';
 import { RunStore } from '../store/run-store.ts';
 import { Trainer } from '../trainer/trainer.ts';
 import { decodeFrames, demux, type FrameStats } from '../video/video-probe.test-support.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/gaitlab.js', import.meta.url));
+const CLI = engineEntry('main/cli/cli.ts');
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the gaitlab record tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
@@ -24,7 +24,7 @@ const DT = 0.05;
 
 function gaitlab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, nodeArgs(CLI, args), { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../store/temp-dir.test-support.ts';
 import { findElectron } from '../video/find-electron.ts';
+import { nodeArgs } from '../../sim/core/engine-entry.ts';
+import { CLI } from './cli-process.test-support.ts';
 import { browserFallbackLine } from './start-command.ts';
 
-const CLI = path.resolve('bin/gaitlab.js');
 
 describe('findElectron', () => {
   const dir = useTempDir();
@@ -35,7 +36,7 @@ describe.skipIf('binary' in findElectron())('gaitlab start without Electron', ()
   const runsDir = useTempDir();
 
   it('first prints one line saying what the window needs, and that the UI is served instead', async () => {
-    const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--runs', runsDir()], {
+    const child = spawn(process.execPath, nodeArgs(CLI, ['start', '--port', '0', '--runs', runsDir()]), {
       env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
     });
     let stdout = '';

@@ -5,11 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../sim/core/engine-entry.ts';
 import { startServer } from '../serve/server.ts';
 import { findElectron } from '../video/find-electron.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The one line `gaitlab start` prints before serving the UI to the browser instead of opening the window. */
 export function browserFallbackLine(missing: string): string {
@@ -32,7 +30,7 @@ export async function serve(options: { port: number; runs: string; open: boolean
 export async function start(options: { port: number; runs: string }): Promise<void> {
   const electron = findElectron();
   if ('binary' in electron) {
-    const child = spawn(electron.binary, [path.join(REPO_ROOT, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) } });
+    const child = spawn(electron.binary, [path.join(PACKAGE_ROOT, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) } });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }

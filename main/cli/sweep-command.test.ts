@@ -2,26 +2,15 @@
  * `gaitlab sweep` as a user runs it: real processes, real files; the queue tests on a real
  * redis-server with two real `gaitlab worker`s, one of them killed with SIGKILL mid-training.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeArgs } from '../../sim/core/engine-entry.ts';
 import { redisUnavailable, startRedis } from '../sweep/redis-server.test-support.ts';
+import { CLI, gaitlab } from './cli-process.test-support.ts';
 
-const CLI = path.resolve('bin/gaitlab.js');
-const execFileAsync = promisify(execFile);
-
-async function gaitlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** 4 PPO trials on Pendulum-v1, learning_rate log-uniform in 1e-4..3e-3; small rollouts keep them short. */
 const spec = (overrides: Record<string, unknown> = {}) => ({
@@ -144,7 +133,7 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
 
   function startWorker(name: string): { child: ChildProcess; runsDir: string; output: () => string } {
     const runsDir = path.join(dir, name);
-    const child = spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--concurrency', '2', '--lock-duration', '3000', '--runs', runsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(CLI, ['worker', '--queue', redis.url, '--concurrency', '2', '--lock-duration', '3000', '--runs', runsDir]), { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

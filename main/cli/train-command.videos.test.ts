@@ -6,12 +6,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineEntry, nodeArgs } from '../../sim/core/engine-entry.ts';
 import { RunStore, type RunHandle } from '../store/run-store.ts';
 import { demux } from '../video/video-probe.test-support.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/gaitlab.js', import.meta.url));
+const CLI = engineEntry('main/cli/cli.ts');
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the tests of videos recorded while training: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
@@ -25,7 +25,7 @@ let plain: RunHandle;
 
 function gaitlab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--runs', path.join(root, 'runs')], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, nodeArgs(CLI, [...args, '--runs', path.join(root, 'runs')]), { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

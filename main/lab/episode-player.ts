@@ -5,12 +5,12 @@
  * (`warm`), so pressing Play costs a checkpoint load and the first steps, not a process start.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { engineEntry } from '../../sim/core/engine-entry.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import { episodeChunkSchema, type EpisodeChunk } from '../trainer/episode-stream.ts';
 import type { PlayRequest, PlayerMessage } from '../trainer/player-process.ts';
-import { tailOf, tsxExecArgv, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
+import { tailOf, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
 
 export interface PlayerProcess {
   send(request: PlayRequest): void;
@@ -21,10 +21,10 @@ export interface PlayerProcess {
 
 export type PlayerLauncher = () => PlayerProcess;
 
-const PLAYER_ENTRY = fileURLToPath(new URL('../../main/trainer/player-process.ts', import.meta.url));
+const PLAYER_ENTRY = engineEntry('main/trainer/player-process.ts');
 
 export const forkPlayer: PlayerLauncher = () => {
-  const child = fork(PLAYER_ENTRY, [], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(PLAYER_ENTRY.file, [], { execArgv: PLAYER_ENTRY.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   // Below the UI, like trainers: a Play never makes the window stutter.
   yieldToUi(child.pid);
   const stderrTail = tailOf(child.stderr, process.stderr);

@@ -1,9 +1,9 @@
 /** Serve mode's TrainerLauncher: a Node child process with an IPC channel (`process.send`). */
 import { fork } from 'node:child_process';
-import { TRAINER_ENTRY, tailOf, trainerArgs, tsxExecArgv, yieldToUi, type TrainerLauncher } from './trainer-launcher.ts';
+import { TRAINER_ENTRY, tailOf, trainerArgs, yieldToUi, type TrainerLauncher } from './trainer-launcher.ts';
 
 export const forkTrainer: TrainerLauncher = (runDir, options) => {
-  const child = fork(TRAINER_ENTRY, trainerArgs(runDir, options), { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(TRAINER_ENTRY.file, trainerArgs(runDir, options), { execArgv: TRAINER_ENTRY.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   yieldToUi(child.pid);
   const stderrTail = tailOf(child.stderr, process.stderr);
   return {

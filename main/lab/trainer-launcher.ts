@@ -2,9 +2,8 @@
  * How the Lab starts a trainer process, kept behind one small interface: a Node child process in
  * serve mode (fork-launcher.ts), an Electron utilityProcess in the app (app/utility-launcher.ts).
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { engineEntry } from '../../sim/core/engine-entry.ts';
 import type { TrainerCommand } from '../trainer/protocol.ts';
 
 export interface TrainerExit {
@@ -35,17 +34,8 @@ export function trainerArgs(runDir: string, options: TrainerLaunchOptions = {}):
   return options.stopAtStep === undefined ? [runDir] : [runDir, '--stop-at', String(options.stopAtStep)];
 }
 
-/**
- * The trainer's entry point: TypeScript, run through tsx's loader (the engine has no build step).
- * Written from the repository root, two folders up, so the path also holds from the Electron
- * bundle (out/main/index.js).
- */
-export const TRAINER_ENTRY = fileURLToPath(new URL('../../main/trainer/trainer-process.ts', import.meta.url));
-
-/** Node flags that load tsx, by absolute URL so they work whatever the working directory. */
-export function tsxExecArgv(): string[] {
-  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
-}
+/** The trainer's entry point: its source through tsx, or its build (engine-entry.ts). */
+export const TRAINER_ENTRY = engineEntry('main/trainer/trainer-process.ts');
 
 /**
  * Trainers run at a lower CPU priority than the UI: they use every idle cycle, but when the

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import { RunStore } from '../store/run-store.ts';
 import { useTempDir } from '../store/temp-dir.test-support.ts';
-import { TRAINER_ENTRY, tsxExecArgv } from './trainer-launcher.ts';
+import { nodeArgs, engineEntry } from '../../sim/core/engine-entry.ts';
+import { TRAINER_ENTRY } from './trainer-launcher.ts';
 
 const tempDir = useTempDir();
 
@@ -56,7 +57,7 @@ function expectStoppedWithCheckpoint(store: RunStore, dir: string, reason: strin
 describe('a trainer process', () => {
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('stops on %s like on Stop: the update finished and checkpointed, exit 0', async (signal) => {
     const { store, dir } = longRun();
-    const trainer = fork(TRAINER_ENTRY, [dir], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const trainer = fork(TRAINER_ENTRY.file, [dir], { execArgv: TRAINER_ENTRY.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const statuses: unknown[] = [];
     trainer.on('message', (message: { type: string }) => message.type === 'status' && statuses.push(message));
     const exited = exitOf(trainer);
@@ -69,13 +70,13 @@ describe('a trainer process', () => {
 
   it('outlives the app that started it only to stop its run with a checkpoint (the app killed with SIGKILL)', async () => {
     const { store, dir } = longRun();
-    const app = spawn(process.execPath, [...tsxExecArgv(), path.resolve('main/lab/orphaning-parent.test-support.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const app = spawn(process.execPath, nodeArgs(engineEntry('main/lab/orphaning-parent.test-support.ts'), [dir]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     app.stdout.on('data', (chunk) => (out += chunk));
     const appExited = exitOf(app);
     await until(() => out.includes('"type":"metrics"'));
     const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(app.pid)], { encoding: 'utf8' }).trim().split('\n');
-    const trainerPid = Number(children.find((line) => line.includes(TRAINER_ENTRY))?.trim().split(' ')[0]);
+    const trainerPid = Number(children.find((line) => line.includes(TRAINER_ENTRY.file))?.trim().split(' ')[0]);
     expect(trainerPid).toBeGreaterThan(0);
     app.kill('SIGKILL');
     expect(await appExited).toEqual({ code: null, signal: 'SIGKILL' });

@@ -6,14 +6,14 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { VideoFile, VideoJob } from './api.ts';
 import { TEMP_PREFIX } from '../store/atomic-write.ts';
 import type { RunHandle } from '../store/run-store.ts';
 import type { RecordRequest } from '../config/record-request.ts';
 import type { RecorderMessage } from '../video/record-process.ts';
-import { tailOf, tsxExecArgv, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
+import { engineEntry } from '../../sim/core/engine-entry.ts';
+import { tailOf, yieldToUi, type TrainerExit } from './trainer-launcher.ts';
 
 /** The containers the recorder writes, with their media types: what a run's videos/ folder lists and the UI's hosts serve. */
 export const VIDEO_MEDIA_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.webm': 'video/webm' };
@@ -27,10 +27,10 @@ export interface RecorderProcess {
 /** Starts the recording of the run in `runDir`. */
 export type RecorderLauncher = (runDir: string, request: RecordRequest) => RecorderProcess;
 
-const RECORDER_ENTRY = fileURLToPath(new URL('../../main/video/record-process.ts', import.meta.url));
+const RECORDER_ENTRY = engineEntry('main/video/record-process.ts');
 
 export const forkRecorder: RecorderLauncher = (runDir, request) => {
-  const child = fork(RECORDER_ENTRY, [runDir, JSON.stringify(request)], { execArgv: tsxExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(RECORDER_ENTRY.file, [runDir, JSON.stringify(request)], { execArgv: RECORDER_ENTRY.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   yieldToUi(child.pid);
   const stderrTail = tailOf(child.stderr, process.stderr);
   return {

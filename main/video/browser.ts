@@ -4,8 +4,8 @@
  * never downloads a browser here; a missing one is a clear error naming what to install.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Page } from 'playwright-core';
+import { engineEntry } from '../../sim/core/engine-entry.ts';
 import { findElectron } from './find-electron.ts';
 import { CHROMIUM_FLAGS } from './chromium-flags.ts';
 import { holdDescendantsPriority } from './browser-priority.ts';
@@ -29,7 +29,8 @@ const CHROMIUM_PATHS = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
 
-const ELECTRON_MAIN = fileURLToPath(new URL('./electron-record.mjs', import.meta.url));
+/** Electron's main script for recording; only its file: Electron runs it, not Node through tsx. */
+const ELECTRON_MAIN = engineEntry('main/video/electron-record.mjs').file;
 
 /** $CHROMIUM_PATH if set, else an installed Chromium or Chrome, else Electron's binary; else an error saying what to install. */
 export function findBrowser(

@@ -1,5 +1,5 @@
 /**
- * One worker thread of a WorkerVecEnv (Node-only; started through tsx by worker-vec-env.ts): it
+ * One worker thread of a WorkerVecEnv (Node-only; started by worker-vec-env.ts): it
  * runs its slice of the vector (vec-env-slice.ts) on the commands of worker-protocol.ts. An error
  * while starting rejects this module's evaluation, which the bootstrap reports; an error in a
  * command is answered as Reply.Error.

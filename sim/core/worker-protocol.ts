@@ -69,8 +69,8 @@ export interface WorkerInit {
   /** SharedArrayBuffer of Control.Stride int32. */
   control: SharedArrayBuffer;
   port: MessagePort;
-  /** For the bootstrap script: URLs of tsx's ESM API and of the worker's entry module. */
-  tsxApi: string;
+  /** For the bootstrap script: the URL of tsx's ESM API to register first (null when built), and of the worker's entry module. */
+  tsxApi: string | null;
   entry: string;
 }
 

@@ -131,7 +131,7 @@ describe('WorkerVecEnv', () => {
     expect(() => new WorkerVecEnv({ envId: 'Pendulum-v1', numEnvs: 2, workers: 3 })).toThrow('workers must be an integer from 1 to numEnvs (2), got 3');
   });
 
-  it('runs under bin/run-ts.js (as bin/gaitlab.js loads TypeScript) and never keeps the process alive', { timeout: 20_000 }, async () => {
+  it('runs under bin/run-ts.js (as tests and benches run the engine from source) and never keeps the process alive', { timeout: 20_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-workers-'));
     const script = path.join(dir, 'unclosed.mts');
     const moduleUrl = new URL('./worker-vec-env.ts', import.meta.url).href;

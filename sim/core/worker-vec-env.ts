@@ -14,8 +14,10 @@
  * The calling thread steps and then blocks in Atomics.wait until the workers are done; that is the
  * point (the VecEnv contract is synchronous), but its event loop does not run during a step.
  */
+import { pathToFileURL } from 'node:url';
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { makeEnv } from '../index.ts';
+import { engineEntry } from './engine-entry.ts';
 import type { EnvSnapshot, EnvSpec } from './env.ts';
 import type { MakeEnvOptions } from './registry.ts';
 import { FRAME_STRIDE, type Frame, type Scene } from './scene.ts';
@@ -34,16 +36,16 @@ export interface WorkerVecEnvOptions {
 }
 
 /**
- * Workers start from this script rather than from the TypeScript file: Node 20 does not pass the
- * parent's tsx hooks (nor `--import tsx` in execArgv) on to a worker's entry module, so each worker
- * registers tsx itself, as bin/gaitlab.js does. If that or the entry's start-up fails, the error
- * is reported through the port and the control words, since the blocked main thread cannot see a
- * worker's 'error' event.
+ * Workers start from this script rather than from their entry module: run from source, Node 20
+ * does not pass the parent's tsx hooks (nor `--import tsx` in execArgv) on to a worker's entry
+ * module, so each worker registers tsx itself, as bin/run-ts.js does (built, there is nothing to
+ * register). If that or the entry's start-up fails, the error is reported through the port and the
+ * control words, since the blocked main thread cannot see a worker's 'error' event.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi)
-  .then((tsx) => { tsx.register(); return import(workerData.entry); })
+(workerData.tsxApi ? import(workerData.tsxApi).then((tsx) => tsx.register()) : Promise.resolve())
+  .then(() => import(workerData.entry))
   .catch((error) => {
     workerData.port.postMessage(error instanceof Error ? error : new Error(String(error)));
     const control = new Int32Array(workerData.control);
@@ -51,6 +53,8 @@ import(workerData.tsxApi)
     Atomics.notify(control, ${Control.Reply});
   });
 `;
+
+const WORKER_ENTRY = engineEntry('sim/core/vec-env-worker.ts');
 
 /** One slice's side of the protocol: `post` starts a command, `collect` returns its answer or throws its error. */
 interface Slice {
@@ -120,8 +124,8 @@ class WorkerSlice implements Slice {
       count,
       control: controlBuffer,
       port: port2,
-      tsxApi: import.meta.resolve('tsx/esm/api'),
-      entry: new URL('./vec-env-worker.ts', import.meta.url).href,
+      tsxApi: WORKER_ENTRY.tsxApi,
+      entry: pathToFileURL(WORKER_ENTRY.file).href,
     };
     this.thread = new Worker(BOOTSTRAP, { eval: true, workerData: init, transferList: [port2] });
     // Workers never keep the process alive: one whose env was not closed ends with the process.
