@@ -101,6 +101,11 @@ export function updateDrive(raw: RawJoints, drive: Drive, position: number, rate
   const { armature: a, damping: d, stiffness: k } = drive;
   const factor = d + a / dt;
   let targetRate = factor > 0 ? (effort * drive.sign + (a / dt) * rate) / factor : 0;
-  if (drive.limits && factor > 0) targetRate = Math.min((drive.limits[1] - position) / dt, Math.max((drive.limits[0] - position) / dt, targetRate));
+  if (drive.limits && factor > 0) {
+    // Outside the range (joints that start there) it only stops aiming further out: the limit
+    // itself brings the joint back, softly, as MuJoCo's does.
+    const [lo, hi] = drive.limits;
+    targetRate = Math.min(Math.max(0, (hi - position) / dt), Math.max(Math.min(0, (lo - position) / dt), targetRate));
+  }
   raw.jointConfigureMotor(drive.handle, rawAxis(drive.slide, drive.frameAxis), drive.rest, targetRate, k, factor);
 }
