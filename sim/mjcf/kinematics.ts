@@ -46,43 +46,48 @@ export class Kinematics {
    * `qpos`, so calling this once per physics step keeps multi-turn angles continuous.
    */
   positions(pose: Float64Array, qpos: Float64Array, axes: Float64Array): void {
-    this.links.forEach((link, k) => {
-      if (link.kind === 'world') return;
+    // Plain loops, and slide and last-hinge work only where needed: this runs every physics step.
+    for (let k = 0; k < this.links.length; k++) {
+      const link = this.links[k];
+      if (link.kind === 'world') continue;
       const pC = readPos(pose, k);
       const qC = readQuat(pose, k);
       if (link.kind === 'free') {
         const adr = this.joints[link.freeJoint].qposIndex;
         qpos.set(pC, adr);
         qpos.set(qC, adr + 3);
-        return;
+        continue;
       }
       const [p0, q0] = this.restFrame(link, pose);
       const angles = this.hingeAngles(link, quatMul(quatConj(q0), qC));
       let frame = q0;
-      link.hinges.forEach((j, i) => {
-        const joint = this.joints[j];
-        axes.set(rotate(frame, joint.axis), 3 * j);
+      const hinges = link.hinges;
+      for (let i = 0; i < hinges.length; i++) {
+        const joint = this.joints[hinges[i]];
+        writeVec(axes, hinges[i], rotate(frame, joint.axis));
         const previous = qpos[joint.qposIndex];
         const value = joint.ref + angles[i];
         qpos[joint.qposIndex] = previous + wrapToPi(value - previous);
-        frame = quatMul(frame, quatAxisAngle(joint.axis, angles[i]));
-      });
+        if (i + 1 < hinges.length) frame = quatMul(frame, quatAxisAngle(joint.axis, angles[i]));
+      }
+      if (link.slides.length === 0) continue;
       // Slides move the hinge anchor (or the origin): MuJoCo applies them before the hinges.
       const anchor = this.anchor(link);
       const moved = sub(add(pC, rotate(qC, anchor)), add(p0, rotate(q0, anchor)));
       for (const j of link.slides) {
         const joint = this.joints[j];
         const axis = rotate(q0, joint.axis);
-        axes.set(axis, 3 * j);
+        writeVec(axes, j, axis);
         qpos[joint.qposIndex] = joint.ref + dot(moved, axis);
       }
-    });
+    }
   }
 
   /** Joint velocities from link velocities; `axes` must be current (from `positions`). */
   velocities(pose: Float64Array, velocity: Float64Array, axes: Float64Array, qvel: Float64Array): void {
-    this.links.forEach((link, k) => {
-      if (link.kind === 'world') return;
+    for (let k = 0; k < this.links.length; k++) {
+      const link = this.links[k];
+      if (link.kind === 'world') continue;
       const w: Vec3 = [velocity[6 * k], velocity[6 * k + 1], velocity[6 * k + 2]];
       const v: Vec3 = [velocity[6 * k + 3], velocity[6 * k + 4], velocity[6 * k + 5]];
       if (link.kind === 'free') {
@@ -90,19 +95,29 @@ export class Kinematics {
         const pC = readPos(pose, k);
         qvel.set(add(v, cross(w, pC)), adr);
         qvel.set(rotate(quatConj(readQuat(pose, k)), w), adr + 3);
-        return;
+        continue;
       }
       const p = link.parent;
       const wRel = sub(w, [velocity[6 * p], velocity[6 * p + 1], velocity[6 * p + 2]]);
+      const hinges = link.hinges;
+      if (hinges.length === 1) {
+        // One axis: the least-squares rate is a projection (same arithmetic as leastSquares).
+        const a = readVec(axes, hinges[0]);
+        qvel[this.joints[hinges[0]].qvelIndex] = dot(a, wRel) / dot(a, a);
+      } else if (hinges.length > 1) {
+        const rates = leastSquares(
+          hinges.map((j) => readVec(axes, j)),
+          wRel,
+        );
+        hinges.forEach((j, i) => (qvel[this.joints[j].qvelIndex] = rates[i]));
+      }
+      if (link.slides.length === 0) continue;
       const vRel = sub(v, [velocity[6 * p + 3], velocity[6 * p + 4], velocity[6 * p + 5]]);
-      const hingeAxes = link.hinges.map((j): Vec3 => [axes[3 * j], axes[3 * j + 1], axes[3 * j + 2]]);
-      const rates = leastSquares(hingeAxes, wRel);
-      link.hinges.forEach((j, i) => (qvel[this.joints[j].qvelIndex] = rates[i]));
       // The anchor moves only by the slides (the hinges turn about it).
       const anchor = add(readPos(pose, k), rotate(readQuat(pose, k), this.anchor(link)));
       const vAnchor = add(vRel, cross(wRel, anchor));
-      for (const j of link.slides) qvel[this.joints[j].qvelIndex] = dot(vAnchor, [axes[3 * j], axes[3 * j + 1], axes[3 * j + 2]]);
-    });
+      for (const j of link.slides) qvel[this.joints[j].qvelIndex] = dot(vAnchor, readVec(axes, j));
+    }
   }
 
   /**
@@ -111,8 +126,7 @@ export class Kinematics {
    */
   frameRate(k: number, frameAxis: number, pose: Float64Array, velocity: Float64Array, qvel: Float64Array): number {
     const link = this.links[k];
-    const dofs = [...link.slides, ...link.hinges];
-    if (dofs.length === 1) return qvel[this.joints[dofs[0]].qvelIndex];
+    if (link.slides.length + link.hinges.length === 1) return qvel[this.joints[link.slides.length === 1 ? link.slides[0] : link.hinges[0]].qvelIndex];
     const p = link.parent;
     const wRel = sub([velocity[6 * k], velocity[6 * k + 1], velocity[6 * k + 2]], [velocity[6 * p], velocity[6 * p + 1], velocity[6 * p + 2]]);
     const unit: Vec3 = [0, 0, 0];
@@ -210,6 +224,16 @@ export function readPos(pose: Float64Array, k: number): Vec3 {
 /** Orientation (w-first) of link `k` in a pose array. */
 export function readQuat(pose: Float64Array, k: number): Quat {
   return [pose[7 * k + 3], pose[7 * k + 4], pose[7 * k + 5], pose[7 * k + 6]];
+}
+
+function readVec(v: Float64Array, j: number): Vec3 {
+  return [v[3 * j], v[3 * j + 1], v[3 * j + 2]];
+}
+
+function writeVec(out: Float64Array, j: number, v: Readonly<Vec3>): void {
+  out[3 * j] = v[0];
+  out[3 * j + 1] = v[1];
+  out[3 * j + 2] = v[2];
 }
 
 function writePose(pose: Float64Array, k: number, p: Readonly<Vec3>, q: Readonly<Quat>): void {

@@ -139,6 +139,8 @@ class RapierMjcfModel implements MjcfModel {
   private readonly efforts: Float64Array;
   /** Actuated joints whose effort no drive carries: pushed by body torques (or forces) instead. */
   private readonly pushed: { joint: number; child: number; parent: number; slide: boolean }[];
+  /** Rapier's raw getters write vectors and quaternions here. */
+  private readonly scratch = new Float32Array(4);
 
   constructor(
     compiled: CompiledModel,
@@ -253,9 +255,14 @@ class RapierMjcfModel implements MjcfModel {
     const raw = this.world.impulseJoints.raw;
     for (const drive of this.drives) {
       const rate = this.kinematics.frameRate(drive.link, drive.frameAxis, this.pose, this.velocity, this.qvelNow);
-      updateDrive(raw, drive, rate, carriesEffort(drive) ? this.efforts[drive.joint] : 0, this.timestep);
+      const joint = this.joints[drive.joint];
+      const position = drive.sign * (this.qposNow[joint.qposIndex] - this.initial.qpos[joint.qposIndex]);
+      updateDrive(raw, drive, position, rate, carriesEffort(drive) ? this.efforts[drive.joint] : 0, this.timestep);
     }
-    this.world.step();
+    // The pipeline itself: World.step() would also re-map the world's bodies, colliders and joints
+    // into JS after every step, for ones added inside it, which this model never does.
+    const w = this.world;
+    w.physicsPipeline.step(w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase, w.bodies, w.colliders, w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver);
     this.refresh();
   }
 
@@ -330,17 +337,36 @@ class RapierMjcfModel implements MjcfModel {
 
   /** Reads link poses and velocities from Rapier and derives the joint state from them. */
   private refresh(): void {
-    this.rigidBodies.forEach((body, k) => {
-      const t = body.translation();
-      const r = body.rotation();
-      this.pose.set([t.x, t.y, t.z, r.w, r.x, r.y, r.z], 7 * k);
-      const w = body.angvel();
-      const v = body.linvel();
+    // Raw reads into one scratch buffer: this runs every physics step, and the RigidBody getters
+    // allocate an object per call.
+    const raw = this.world.bodies.raw;
+    const b = this.scratch;
+    const pose = this.pose;
+    const velocity = this.velocity;
+    for (let k = 0; k < this.bodyHandles.length; k++) {
+      const h = this.bodyHandles[k];
+      raw.rbTranslation(h, b);
+      pose[7 * k] = b[0];
+      pose[7 * k + 1] = b[1];
+      pose[7 * k + 2] = b[2];
+      raw.rbRotation(h, b); // x, y, z, w
+      pose[7 * k + 3] = b[3];
+      pose[7 * k + 4] = b[0];
+      pose[7 * k + 5] = b[1];
+      pose[7 * k + 6] = b[2];
+      raw.rbAngvel(h, b);
+      const wx = b[0], wy = b[1], wz = b[2];
+      velocity[6 * k] = wx;
+      velocity[6 * k + 1] = wy;
+      velocity[6 * k + 2] = wz;
       // velocity of the body point at the world origin: v_com - w x com
-      const c = body.worldCom();
-      const wxc = cross([w.x, w.y, w.z], [c.x, c.y, c.z]);
-      this.velocity.set([w.x, w.y, w.z, v.x - wxc[0], v.y - wxc[1], v.z - wxc[2]], 6 * k);
-    });
+      raw.rbWorldCom(h, b);
+      const cx = b[0], cy = b[1], cz = b[2];
+      raw.rbLinvel(h, b);
+      velocity[6 * k + 3] = b[0] - (wy * cz - wz * cy);
+      velocity[6 * k + 4] = b[1] - (wz * cx - wx * cz);
+      velocity[6 * k + 5] = b[2] - (wx * cy - wy * cx);
+    }
     this.kinematics.positions(this.pose, this.qposNow, this.axes);
     this.kinematics.velocities(this.pose, this.velocity, this.axes, this.qvelNow);
   }
