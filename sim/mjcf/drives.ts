@@ -41,8 +41,6 @@ export interface Drive {
   stiffness: number;
   /** Spring rest position in the joint frame (MuJoCo's springref, from qpos0). */
   rest: number;
-  /** The joint's range in the joint frame, for a one-dof joint with a range; null otherwise. */
-  limits: [number, number] | null;
 }
 
 export function rawAxis(slide: boolean, frameAxis: number): RawAxis {
@@ -54,8 +52,7 @@ export function planDrives(model: CompiledModel, plan: LinkPlan, jointHandles: r
   const drives: Drive[] = [];
   plan.links.forEach((link, index) => {
     if (link.kind !== 'jointed') return;
-    const dofs = [...link.slides, ...link.hinges];
-    dofs.forEach((j, frameAxis) => {
+    [...link.slides, ...link.hinges].forEach((j, frameAxis) => {
       const joint = model.joints[j];
       if (joint.armature === 0 && joint.damping === 0 && joint.stiffness === 0) return;
       const slide = joint.type === 'slide';
@@ -71,41 +68,27 @@ export function planDrives(model: CompiledModel, plan: LinkPlan, jointHandles: r
         damping: joint.damping,
         stiffness: joint.stiffness,
         rest: (joint.springref - joint.ref) * sign,
-        // Several hinges in one joint: Rapier's frame angles are not MuJoCo's, so no clamp there.
-        limits: joint.range && dofs.length === 1 ? sortPair((joint.range[0] - joint.ref) * sign, (joint.range[1] - joint.ref) * sign) : null,
       });
     });
   });
   return drives;
 }
 
-const sortPair = (a: number, b: number): [number, number] => [Math.min(a, b), Math.max(a, b)];
-
 export function initDrive(raw: RawJoints, drive: Drive, dt: number): void {
   raw.jointConfigureMotorModel(drive.handle, rawAxis(drive.slide, drive.frameAxis), MotorModel.ForceBased as number as RawMotorModel);
-  updateDrive(raw, drive, 0, 0, 0, dt);
+  updateDrive(raw, drive, 0, 0, dt);
 }
 
 /** True when the motor can carry an actuator effort (it needs armature or damping). */
 export const carriesEffort = (drive: Drive): boolean => drive.armature > 0 || drive.damping > 0;
 
 /**
- * Re-aims the motor for the next step, given the joint's position and rate along the motor axis
- * (joint frame) and the actuator effort on the joint (0 unless `carriesEffort`).
- *
- * The motor never aims past the joint's range within the step: solved beside the limit in the
- * same iterations, a strong motor on a light link otherwise pushes it through (the ant's 0.04 kg
- * shins under 150 N m went 0.44 rad past their ankle limits, MuJoCo's soft limits 0.15).
+ * Re-aims the motor for the next step, given the joint's current rate along the motor axis and
+ * the actuator effort on the joint (0 unless `carriesEffort`).
  */
-export function updateDrive(raw: RawJoints, drive: Drive, position: number, rate: number, effort: number, dt: number): void {
+export function updateDrive(raw: RawJoints, drive: Drive, rate: number, effort: number, dt: number): void {
   const { armature: a, damping: d, stiffness: k } = drive;
   const factor = d + a / dt;
-  let targetRate = factor > 0 ? (effort * drive.sign + (a / dt) * rate) / factor : 0;
-  if (drive.limits && factor > 0) {
-    // Outside the range (joints that start there) it only stops aiming further out: the limit
-    // itself brings the joint back, softly, as MuJoCo's does.
-    const [lo, hi] = drive.limits;
-    targetRate = Math.min(Math.max(0, (hi - position) / dt), Math.max(Math.min(0, (lo - position) / dt), targetRate));
-  }
+  const targetRate = factor > 0 ? (effort * drive.sign + (a / dt) * rate) / factor : 0;
   raw.jointConfigureMotor(drive.handle, rawAxis(drive.slide, drive.frameAxis), drive.rest, targetRate, k, factor);
 }

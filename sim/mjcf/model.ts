@@ -255,9 +255,7 @@ class RapierMjcfModel implements MjcfModel {
     const raw = this.world.impulseJoints.raw;
     for (const drive of this.drives) {
       const rate = this.kinematics.frameRate(drive.link, drive.frameAxis, this.pose, this.velocity, this.qvelNow);
-      const joint = this.joints[drive.joint];
-      const position = drive.sign * (this.qposNow[joint.qposIndex] - this.initial.qpos[joint.qposIndex]);
-      updateDrive(raw, drive, position, rate, carriesEffort(drive) ? this.efforts[drive.joint] : 0, this.timestep);
+      updateDrive(raw, drive, rate, carriesEffort(drive) ? this.efforts[drive.joint] : 0, this.timestep);
     }
     // The pipeline itself: World.step() would also re-map the world's bodies, colliders and joints
     // into JS after every step, for ones added inside it, which this model never does.
