@@ -47,7 +47,14 @@ function numberAxis(key: string, low: number, high: number, log: boolean): Axis 
     // One value only: the middle of the axis.
     return b === a ? 0.5 : (map(value) - a) / (b - a);
   };
-  const ticks = !finite ? [] : b === a ? [{ label: formatNumber(low), at: 0.5 }] : [{ label: formatNumber(low), at: 0 }, { label: formatNumber(high), at: 1 }];
+  const ticks = !finite
+    ? []
+    : b === a
+      ? [{ label: formatNumber(low), at: 0.5 }]
+      : [
+          { label: formatNumber(low), at: 0 },
+          { label: formatNumber(high), at: 1 },
+        ];
   return { key, scale: log ? 'log' : 'linear', ticks, position };
 }
 

@@ -45,13 +45,20 @@ export function parseValue(text: string): HparamValue {
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
-const list = (text: string) => text.split(',').map((part) => part.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 /** A number field: blank leaves it out (the spec's default), anything else goes as typed. */
 const optional = (text: string) => (text.trim() === '' ? undefined : parseValue(text));
 
 export function parseSetLines(text: string): Record<string, HparamValue | string> {
   const set: Record<string, HparamValue | string> = {};
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const at = line.indexOf('=');
     // A line without "=" is sent as it is: main names it as an unknown hyperparameter.
     if (at < 0) set[line] = '';
@@ -127,12 +134,26 @@ export function formOfRun(run: { env: string; algo: string; totalSteps: number; 
     set: Object.entries(run.hparams)
       .map(([key, value]) => `${key}=${value === null ? 'null' : String(value)}`)
       .join('\n'),
-    parameters: typeof lr === 'number' ? [{ name: 'learning_rate', mode: 'range', values: '', min: String(Number((lr / 3).toPrecision(3))), max: String(Number((lr * 3).toPrecision(3))), log: true }] : form.parameters,
+    parameters:
+      typeof lr === 'number'
+        ? [
+            {
+              name: 'learning_rate',
+              mode: 'range',
+              values: '',
+              min: String(Number((lr / 3).toPrecision(3))),
+              max: String(Number((lr * 3).toPrecision(3))),
+              log: true,
+            },
+          ]
+        : form.parameters,
   };
 }
 
 /** The issues main reported for a field and the paths under it (`parameters.learning_rate` takes `.min` too). */
 export function issuesAt(issues: readonly { field: string; message: string }[], path: string): string | undefined {
-  const found = issues.filter((i) => i.field === path || i.field.startsWith(`${path}.`)).map((i) => (i.field === path ? i.message : `${i.field.slice(path.length + 1)}: ${i.message}`));
+  const found = issues
+    .filter((i) => i.field === path || i.field.startsWith(`${path}.`))
+    .map((i) => (i.field === path ? i.message : `${i.field.slice(path.length + 1)}: ${i.message}`));
   return found.length > 0 ? found.join('; ') : undefined;
 }

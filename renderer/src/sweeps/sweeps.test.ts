@@ -105,7 +105,15 @@ describe('the New-sweep form', () => {
   });
 
   it('sends text that is not a number as text, for main to name', () => {
-    const spec = specOfForm({ ...emptyForm('Pendulum-v1', 'ppo'), method: 'grid', steps: 'lots', parameters: [{ name: 'gamma', mode: 'values', values: '0.99, high', min: '', max: '', log: false }] }, fields);
+    const spec = specOfForm(
+      {
+        ...emptyForm('Pendulum-v1', 'ppo'),
+        method: 'grid',
+        steps: 'lots',
+        parameters: [{ name: 'gamma', mode: 'values', values: '0.99, high', min: '', max: '', log: false }],
+      },
+      fields,
+    );
     expect(spec.steps).toBe('lots');
     expect(spec.trials).toBeUndefined();
     expect(spec.parameters).toEqual({ gamma: { values: [0.99, 'high'] } });
