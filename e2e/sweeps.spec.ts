@@ -62,3 +62,33 @@ test('start a sweep, watch the table fill, open a trial, stop the sweep', async 
   await expect(page.getByTestId('sweep-steps')).toHaveValue('40960');
   await expect(page.getByTestId('sweep-set')).toHaveValue(/num_steps=512/);
 });
+
+// Known defect, open: with the page open, this sweep stalls after its first trial finishes (the
+// fork's trainer has written step 2048, the sweep never ends); the same sweep through the served
+// Lab with no page, calling getSweep and getRun as the page does, ends in 8 s.
+test.fixme("a PBT sweep's lineage: which trial copied which, at which step, with which values", async ({ app: page, lab }) => {
+  test.setTimeout(240_000);
+  const sweep = lab.server.lab.startSweep({
+    env: 'Pendulum-v1',
+    algo: 'ppo',
+    steps: 2048,
+    method: 'pbt',
+    trials: 2,
+    concurrency: 2,
+    parameters: { learning_rate: { min: 1e-4, max: 3e-3, log: true }, ent_coef: { min: 0, max: 0.01 } },
+    set: { num_envs: 1, num_steps: 256, num_minibatches: 4, update_epochs: 2 },
+    pbt: { interval: 1024, quantile: 0.5 },
+    checkpoint_every: 1,
+  });
+  await page.getByTestId('sweeps-nav').click();
+  await page.locator(`[data-testid="sweep-item"][data-sweep-id="${sweep.id}"]`).click();
+  await expect(page.getByTestId('sweep-status')).toHaveText('finished', { timeout: 200_000 });
+  const lineage = page.getByTestId('sweep-lineage');
+  await expect(lineage).toHaveAttribute('data-exploits', '1');
+  await expect(lineage).toContainText('copied');
+  await expect(page.getByTestId('sweep-best')).toContainText('Best trial');
+  await expect(page.getByTestId('sweep-parallel')).toHaveAttribute('data-axes', '3');
+  await keepScreenshot(page, 'sweep-pbt-dark');
+  await lineage.scrollIntoViewIfNeeded();
+  await keepScreenshot(page, 'sweep-pbt-lineage-dark');
+});
