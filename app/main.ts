@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { Lab } from '../main/lab/lab.ts';
 import { dispatchCall } from '../main/lab/dispatch.ts';
+import { labSweeps } from '../main/sweep/lab-sweeps.ts';
 import { IPC_CALL, IPC_EVENT } from './ipc-channels.ts';
 import { APP_ORIGIN, APP_SCHEME, serveRenderer } from './renderer-protocol.ts';
 import { utilityTrainer } from './utility-launcher.ts';
@@ -22,7 +23,7 @@ const PRELOAD = path.join(ROOT, 'out', 'preload', 'index.cjs');
 protocol.registerSchemesAsPrivileged([APP_SCHEME, VIDEO_SCHEME]);
 
 const runsDir = process.env.GAITLAB_RUNS ?? path.join(app.getPath('documents'), 'GaitLab', 'runs');
-const lab = new Lab({ runsDir, launcher: utilityTrainer, videoHost: { url: videoUrl, reveal: (file) => shell.showItemInFolder(file) } });
+const lab = new Lab({ runsDir, launcher: utilityTrainer, videoHost: { url: videoUrl, reveal: (file) => shell.showItemInFolder(file) }, sweeps: labSweeps });
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({

@@ -30,6 +30,9 @@ const trajectoryNameSchema = z
 
 const idSchema = z.string().min(1).max(200);
 
+/** A sweep spec as an object; its contents are checked by the sweep spec's own schema (config/sweep-spec.ts). */
+const sweepSpecArgSchema = z.record(z.string().max(100), z.unknown());
+
 const newRunRequestSchema = z
   .object({
     env: idSchema,
@@ -70,4 +73,11 @@ export const labArgSchemas = {
   playCheckpoint: z.tuple([runIdSchema, z.number().int().min(0).nullable()]),
   listTrajectories: z.tuple([runIdSchema]),
   readTrajectory: z.tuple([runIdSchema, trajectoryNameSchema]),
+  validateSweep: z.tuple([sweepSpecArgSchema]),
+  startSweep: z.tuple([sweepSpecArgSchema]),
+  listSweeps: z.tuple([]),
+  // A sweep id names a folder in runs/sweeps/ as a run id does one in runs/.
+  getSweep: z.tuple([runIdSchema]),
+  stopSweep: z.tuple([runIdSchema]),
+  resumeSweep: z.tuple([runIdSchema]),
 } satisfies Record<LabMethod, z.ZodTuple>;

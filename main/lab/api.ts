@@ -14,11 +14,13 @@ import type { VideoSchedule, VideoScheduleInput } from '../config/video-schedule
 import type { TrajectoryInfo, TrajectoryMessage } from '../store/trajectory-file.ts';
 import type { EpisodeChunk } from '../trainer/episode-stream.ts';
 import type { PlayStart } from './episode-player.ts';
+import type { SweepDecision, SweepInfo, TrialRecord } from '../store/sweep-store.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
 export type { RecordRequestInput, VideoSchedule, VideoScheduleInput };
 export type { EpisodeChunk, PlayStart, TrajectoryInfo };
 export type { RunStatus } from '../store/run-info.ts';
+export type { SweepDecision, TrialRecord };
 
 export interface VideoJob {
   id: string;
@@ -148,10 +150,53 @@ export interface VideoLocation {
   revealable: boolean;
 }
 
+/** A sweep as listed: where it stands, its best trial, and whether a controller of this Lab drives it. */
+export interface SweepSummary {
+  id: string;
+  name: string | null;
+  status: SweepInfo['status'];
+  method: string;
+  env: string;
+  algo: string;
+  /** The metrics column trials are ranked by (or `eval`), and whether higher is better. */
+  metric: string;
+  mode: 'max' | 'min';
+  createdAt: string;
+  trials: number;
+  finished: number;
+  failed: number;
+  best: { trial: number; run: string; metric: number; hparams: Hparams } | null;
+  /** A controller in this Lab trains it now (stop works); else it may be resumed here. */
+  live: boolean;
+}
+
+/** A trial as the Sweeps view shows it: the controller's record and its run's latest state on disk. */
+export interface SweepTrial extends TrialRecord {
+  /** Where it trains or trained last: this machine, or the queue worker that reported last. */
+  machine: string;
+  /** The run's latest metrics row: step and the sweep's metric (null before the first update; `eval` until decided). */
+  latestStep: number;
+  latestMetric: number | null;
+  totalSteps: number;
+}
+
+export interface SweepDetail {
+  sweep: SweepSummary;
+  /** The spec as given (defaults not filled in). */
+  spec: Record<string, unknown>;
+  trials: SweepTrial[];
+  /** trials.jsonl: started, promoted, stopped early, exploited (PBT lineage), finished... oldest first. */
+  decisions: SweepDecision[];
+}
+
+/** `field` is the spec's field path (`parameters.learning_rate.min`), or `(spec)` for the whole. */
+export type SweepValidation = { ok: true } | { ok: false; issues: FieldIssue[] };
+
 /**
  * Pushed to every subscriber: a trainer's message, a run that appeared or changed state, a video's
  * progress, the run's checkpoints as on disk after one was written (retention may have removed
- * others), a played episode's next chunk (see playCheckpoint), or why it could not be played.
+ * others), a played episode's next chunk (see playCheckpoint), or why it could not be played, or a
+ * sweep whose trials or status changed (its trials' training comes as their runs' trainer events).
  */
 export type LabEvent =
   | { type: 'trainer'; runId: string; message: TrainerMessage }
@@ -159,7 +204,8 @@ export type LabEvent =
   | { type: 'video'; job: VideoJob }
   | { type: 'checkpoints'; runId: string; steps: number[] }
   | { type: 'episode'; runId: string; chunk: EpisodeChunk }
-  | { type: 'episode-failed'; runId: string; playId: number; error: string };
+  | { type: 'episode-failed'; runId: string; playId: number; error: string }
+  | { type: 'sweep'; sweep: SweepSummary };
 
 /** The calls as the Lab implements them (main side, synchronous or not). */
 export interface LabCalls {
@@ -195,6 +241,17 @@ export interface LabCalls {
   listTrajectories(runId: string): TrajectoryInfo[];
   /** One stored episode, to replay. */
   readTrajectory(runId: string, name: string): TrajectoryMessage;
+  /** Checks a sweep spec with the CLI's schema; each mistake by its field path. */
+  validateSweep(spec: Record<string, unknown>): SweepValidation;
+  /** Creates the sweep and its trial runs, and trains them here (local trainer processes). */
+  startSweep(spec: Record<string, unknown>): SweepSummary;
+  /** Every sweep in the runs folder, newest first. */
+  listSweeps(): SweepSummary[];
+  getSweep(sweepId: string): SweepDetail;
+  /** Training trials checkpoint and stop; none starts. */
+  stopSweep(sweepId: string): void;
+  /** A stopped (or interrupted) sweep goes on here, its trials from their latest checkpoints. */
+  resumeSweep(sweepId: string): SweepSummary;
 }
 
 export type LabMethod = keyof LabCalls;
@@ -219,6 +276,12 @@ export const LAB_METHODS = [
   'playCheckpoint',
   'listTrajectories',
   'readTrajectory',
+  'validateSweep',
+  'startSweep',
+  'listSweeps',
+  'getSweep',
+  'stopSweep',
+  'resumeSweep',
 ] as const satisfies readonly LabMethod[];
 
 /** The calls as a client sees them (always asynchronous), plus the event stream. */

@@ -4,6 +4,7 @@
  * fans it out to subscribers, and forwards commands. A trainer that dies before its run ended
  * marks the run failed with the reason; nothing else is touched.
  */
+import { hostname } from 'node:os';
 import type { z } from 'zod';
 import { getAlgorithm, liveHparams } from '../algos/index.ts';
 import type { Hparams } from '../config/run-config.ts';
@@ -20,6 +21,10 @@ import type {
   RunSummary,
   RunValidation,
   Scene,
+  SweepDetail,
+  SweepSummary,
+  SweepTrial,
+  SweepValidation,
   TrajectoryMessage,
   VideoFile,
   VideoJob,
@@ -40,6 +45,9 @@ import { recordRequestSchema, type RecordRequestInput } from '../config/record-r
 import { ScheduledVideos } from './scheduled-videos.ts';
 import { videoScheduleSchema, type VideoScheduleInput } from '../config/video-schedule.ts';
 import { budgetNote } from '../config/update-budget.ts';
+import { sweepSpecSchema } from '../config/sweep-spec.ts';
+import { bestTrial, SweepStore, type SweepInfo, type TrialRecord } from '../store/sweep-store.ts';
+import type { SweepRunner, SweepRunnerFactory } from './sweep-runner.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -54,6 +62,8 @@ export interface LabOptions {
   playerLauncher?: PlayerLauncher;
   /** How the UI reaches the runs' videos; without it videoLocation and revealVideo refuse. */
   videoHost?: VideoHost;
+  /** What trains sweeps here (main/sweep/lab-sweeps.ts); without it the Lab lists sweeps but starts none. */
+  sweeps?: SweepRunnerFactory;
 }
 
 /**
@@ -90,6 +100,8 @@ export class Lab implements LabCalls {
   private readonly scheduledVideos: ScheduledVideos;
   private readonly videoHost: VideoHost | undefined;
   private readonly player: EpisodePlayer;
+  private readonly sweepStore: SweepStore;
+  private readonly sweeps: SweepRunner | undefined;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
@@ -102,6 +114,17 @@ export class Lab implements LabCalls {
     this.player = new EpisodePlayer(options.playerLauncher ?? forkPlayer, (event) =>
       this.emit('chunk' in event ? { type: 'episode', ...event } : { type: 'episode-failed', ...event }),
     );
+    this.sweepStore = new SweepStore(this.store.root);
+    this.sweeps = options.sweeps?.({
+      store: this.store,
+      // A trial's trainer is watched like one this Lab started: the UI sees it train and can command it.
+      launcher: (runDir, launch) => {
+        const trainer = this.launcher(runDir, launch);
+        this.watch(this.store.openRun(runDir), trainer);
+        return trainer;
+      },
+      changed: (info) => this.emit({ type: 'sweep', sweep: this.sweepSummary(info) }),
+    });
   }
 
   catalog(): Catalog {
@@ -230,6 +253,39 @@ export class Lab implements LabCalls {
     return episode;
   }
 
+  validateSweep(spec: Record<string, unknown>): SweepValidation {
+    const result = sweepSpecSchema.safeParse(spec);
+    if (result.success) return { ok: true };
+    return { ok: false, issues: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', message: issue.message })) };
+  }
+
+  startSweep(spec: Record<string, unknown>): SweepSummary {
+    return this.sweepSummary(this.sweepRunner().start(spec));
+  }
+
+  listSweeps(): SweepSummary[] {
+    return this.sweepStore.list().map((info) => this.sweepSummary(info));
+  }
+
+  getSweep(sweepId: string): SweepDetail {
+    const sweep = this.sweepStore.open(sweepId);
+    const info = sweep.info;
+    return {
+      sweep: this.sweepSummary(info),
+      spec: info.spec,
+      trials: info.trials.map((trial) => this.sweepTrial(info, trial)),
+      decisions: sweep.readDecisions(),
+    };
+  }
+
+  stopSweep(sweepId: string): void {
+    this.sweepRunner().stop(sweepId);
+  }
+
+  resumeSweep(sweepId: string): SweepSummary {
+    return this.sweepSummary(this.sweepRunner().resume(sweepId));
+  }
+
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -237,6 +293,8 @@ export class Lab implements LabCalls {
 
   /** Asks every trainer to stop (each checkpoints first); kills those still running after the timeout. */
   async close(): Promise<void> {
+    // Sweeps first: their controllers start no trial once asked to stop, and their trainers stop below.
+    const sweepsClosed = this.sweeps?.close();
     this.scheduledVideos.stopAll(); // before the recording stops: no queued one may start then
     this.videos.close();
     this.player.close();
@@ -249,13 +307,18 @@ export class Lab implements LabCalls {
       if (!exited) active.process.kill();
     });
     await Promise.all(exits);
+    await sweepsClosed;
   }
 
   private start(run: RunHandle): RunSummary {
     // One writer per run: never a second trainer on a run that another process trains.
     assertNoOtherWriter(run.dir);
+    return this.watch(run, this.launcher(run.dir));
+  }
+
+  /** Takes the trainer of `run` on: its messages go to the subscribers, commands go to it, its exit settles the run. */
+  private watch(run: RunHandle, trainer: TrainerProcess): RunSummary {
     const runId = run.info.id;
-    const trainer = this.launcher(run.dir);
     let exited!: () => void;
     const active: ActiveRun = {
       process: trainer,
@@ -352,6 +415,55 @@ export class Lab implements LabCalls {
     } catch {
       return []; // an algorithm this version no longer has: the run can still be viewed
     }
+  }
+
+  private sweepRunner(): SweepRunner {
+    if (!this.sweeps) throw new Error('this GaitLab trains no sweeps: use `gaitlab sweep SPEC.json`');
+    return this.sweeps;
+  }
+
+  private sweepSummary(info: SweepInfo): SweepSummary {
+    const spec = info.spec as { name?: string; method?: string; env?: string; algo?: string; metric?: string; mode?: string };
+    const best = bestTrial(info);
+    return {
+      id: info.id,
+      name: spec.name ?? null,
+      status: info.status,
+      method: String(spec.method),
+      env: String(spec.env),
+      algo: spec.algo ?? 'ppo',
+      metric: spec.metric ?? 'return_mean',
+      mode: spec.mode === 'min' ? 'min' : 'max',
+      createdAt: info.createdAt,
+      trials: info.trials.length,
+      finished: info.trials.filter((t) => t.status === 'finished').length,
+      failed: info.trials.filter((t) => t.status === 'failed').length,
+      best: best && { trial: best.trial, run: best.run, metric: best.metric as number, hparams: best.hparams },
+      live: this.sweeps?.isRunning(info.id) ?? false,
+    };
+  }
+
+  /** A trial with its run's latest row and machine; a run missing from the folder shows the record alone. */
+  private sweepTrial(info: SweepInfo, trial: TrialRecord): SweepTrial {
+    const metric = (info.spec as { metric?: string }).metric ?? 'return_mean';
+    const view: SweepTrial = { ...trial, machine: info.executor === 'local' ? hostname() : 'queue', latestStep: trial.step, latestMetric: trial.metric, totalSteps: Number(info.spec.steps) };
+    let run: RunHandle;
+    try {
+      run = this.store.openRun(trial.run);
+    } catch {
+      return view;
+    }
+    const rows = run.readMetrics();
+    const latest = rows.at(-1);
+    const worker = run.readEvents().findLast((event) => event.type === 'worker');
+    const value = metric === 'eval' ? undefined : rows.findLast((row) => typeof row[metric] === 'number')?.[metric];
+    return {
+      ...view,
+      machine: worker ? String(worker.worker) : view.machine,
+      latestStep: latest?.step ?? view.latestStep,
+      latestMetric: value ?? view.latestMetric,
+      totalSteps: run.info.config.totalSteps,
+    };
   }
 
   private summary(info: RunInfo): RunSummary {

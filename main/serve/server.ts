@@ -15,6 +15,7 @@ import { attachLabSocket } from './lab-socket.ts';
 import { RENDERER_DIST, sendText, serveStatic } from '../static/static-files.ts';
 import { VIDEO_ROUTE, videoPath } from './video-reply.ts';
 import { serveVideo } from './video-route.ts';
+import { labSweeps } from '../sweep/lab-sweeps.ts';
 
 export interface ServerOptions {
   /** 0: any free port. */
@@ -32,7 +33,7 @@ export interface LabServer {
   port: number;
   token: string;
   lab: Lab;
-  /** Stops the trainers (each checkpoints), then the server. */
+  /** Stops the sweeps and trainers (each checkpoints), then the server. */
   close(): Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export async function startServer(options: ServerOptions): Promise<LabServer> {
   }
   // The page streams a video from this server, by the cookie set with the page (video-route.ts); a
   // browser tab cannot open the file manager, so there is no reveal.
-  const lab = new Lab({ runsDir: options.runsDir, launcher: options.launcher ?? forkTrainer, videoHost: { url: videoPath } });
+  const lab = new Lab({ runsDir: options.runsDir, launcher: options.launcher ?? forkTrainer, videoHost: { url: videoPath }, sweeps: labSweeps });
   const http = createServer();
   const port = await listen(http, options.port);
   const access = new Access(port);

@@ -165,6 +165,17 @@ export class SweepStore {
   }
 }
 
+/**
+ * The sweep's best trial by its metric (the spec's mode): among the finished trials when any has
+ * finished, else among all that have a metric so far; null when none has one.
+ */
+export function bestTrial(info: SweepInfo): TrialRecord | null {
+  const sign = (info.spec as { mode?: string }).mode === 'min' ? -1 : 1;
+  const finished = info.trials.filter((t) => t.status === 'finished');
+  const candidates = (finished.length > 0 ? finished : info.trials).filter((t) => t.metric !== null);
+  return candidates.reduce<TrialRecord | null>((best, t) => (best === null || sign * (t.metric as number) > sign * (best.metric as number) ? t : best), null);
+}
+
 function writeSweepInfo(dir: string, info: SweepInfo): SweepInfo {
   const file = path.join(dir, 'sweep.json');
   const result = sweepInfoSchema.safeParse(info);

@@ -20,7 +20,7 @@ import { parseSweepSpec, type SweepSpec } from '../config/sweep-spec.ts';
 import { forkRun } from '../lab/fork.ts';
 import { labVersions } from '../lab/versions.ts';
 import type { MetricsRow, RunStore } from '../store/run-store.ts';
-import { SweepStore, type SweepHandle, type SweepInfo, type TrialRecord } from '../store/sweep-store.ts';
+import { bestTrial, SweepStore, type SweepHandle, type SweepInfo, type TrialRecord } from '../store/sweep-store.ts';
 import type { TrialExecutor } from './executor.ts';
 import { explore, gridSettings, sampleSetting } from './search-space.ts';
 import { trialMetric } from './trial-metric.ts';
@@ -219,14 +219,11 @@ export function ashaRungs(spec: SweepSpec): number[] {
 
 /** The one-line summary of `gaitlab sweep --json` and `gaitlab sweep-status`: counts and the best trial. */
 export function sweepOutcome(info: SweepInfo): SweepOutcome {
-  const mode = (info.spec as { mode?: string }).mode === 'min' ? -1 : 1;
-  const finished = info.trials.filter((t) => t.status === 'finished');
-  const candidates = (finished.length > 0 ? finished : info.trials).filter((t) => t.metric !== null);
-  const best = candidates.reduce<TrialRecord | null>((b, t) => (b === null || mode * (t.metric as number) > mode * (b.metric as number) ? t : b), null);
+  const best = bestTrial(info);
   return {
     sweep: info.id,
     trials: info.trials.length,
-    finished: finished.length,
+    finished: info.trials.filter((t) => t.status === 'finished').length,
     failed: info.trials.filter((t) => t.status === 'failed').length,
     best: best && { run: best.run, metric: best.metric as number, hparams: best.hparams },
   };

@@ -57,6 +57,31 @@ export function eventAnnotations(events: readonly RunEvent[], axis: XAxis): Anno
   });
 }
 
+/** One run's curve on an overlay chart. */
+export interface OverlayRun {
+  label: string;
+  color: string;
+  metrics: readonly MetricsRow[];
+}
+
+/** One metric of several runs on one chart: runs have different x values, so each curve gets its own column, merged on one sorted axis. */
+export function overlayChart(runs: readonly OverlayRun[], metric: string, axis: XAxis, smoothing: number): ChartData {
+  const xs = [...new Set(runs.flatMap((run) => run.metrics.map((row) => xValue(axis, row))))].sort((a, b) => a - b);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const series = runs.flatMap((run) => {
+    const values: (number | null)[] = new Array(xs.length).fill(null);
+    const positions = { steps: new Array<number | null>(xs.length).fill(null), wallSeconds: new Array<number | null>(xs.length).fill(null) };
+    for (const row of run.metrics) {
+      const at = index.get(xValue(axis, row))!;
+      values[at] = row[metric] ?? null;
+      positions.steps[at] = row.step ?? null;
+      positions.wallSeconds[at] = row.wall_s ?? null;
+    }
+    return metricSeries(metric, run.label, run.color, values, positions, smoothing);
+  });
+  return { xs, series, annotations: [] };
+}
+
 export interface RunChart {
   id: string;
   title: string;

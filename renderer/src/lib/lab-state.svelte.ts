@@ -13,6 +13,7 @@ import type {
   RunEvent,
   RunSummary,
   Scene,
+  SweepSummary,
   TrainerMessage,
   VideoJob,
   VideoSchedule,
@@ -21,6 +22,7 @@ import { connectLab, type ConnectionState } from './lab-client.ts';
 import { paintLater } from './paint-frames.ts';
 import { withChunk, type ViewerEpisode } from '../viewer/playback.ts';
 import { formatSteps } from './format.ts';
+import type { SweepForm } from '../sweeps/sweep-form.ts';
 
 /** What Play shows: an evaluation episode of a checkpoint (null: the latest), or an episode stored with the run. */
 export type PlaySource = { checkpoint: number | null } | { trajectory: string };
@@ -105,6 +107,10 @@ export class LabState {
   runs = $state.raw<RunSummary[]>([]);
   /** What the page shows, kept in the address (lib/route.ts) so a reload comes back to it. */
   view = $state.raw<View>(viewFromHash(location.hash));
+  /** Every sweep in the runs folder, newest first. */
+  sweeps = $state.raw<SweepSummary[]>([]);
+  /** "Sweep this": the New-sweep form starts from this run's settings. */
+  sweepDraft = $state.raw<SweepForm | null>(null);
   /** Runs chosen in the list for the compare view. */
   compareIds = $state.raw<string[]>([]);
   notice = $state<{ text: string; kind: 'error' | 'info' } | null>(null);
@@ -136,9 +142,11 @@ export class LabState {
     addEventListener('hashchange', () => {
       if (location.hash !== hashOfView(this.view)) this.view = viewFromHash(location.hash);
     });
-    // Runs that other processes (say `gaitlab train`) add to the folder show up too.
+    // Runs and sweeps that other processes (say `gaitlab train`, `gaitlab sweep`) add to the folder show up too.
     setInterval(() => {
-      if (this.connection === 'open') this.api.listRuns().then((runs) => paintLater(() => (this.runs = runs)), () => {});
+      if (this.connection !== 'open') return;
+      this.api.listRuns().then((runs) => paintLater(() => (this.runs = runs)), () => {});
+      this.api.listSweeps().then((sweeps) => paintLater(() => (this.sweeps = sweeps)), () => {});
     }, RUN_LIST_REFRESH_MS);
   }
 
@@ -146,6 +154,7 @@ export class LabState {
     await this.attempt(async () => {
       this.catalog ??= await this.api.catalog();
       this.runs = await this.api.listRuns();
+      this.sweeps = await this.api.listSweeps();
     });
   }
 
@@ -190,6 +199,13 @@ export class LabState {
       scene.catch(() => this.scenes.delete(envId));
     }
     return scene;
+  }
+
+  /** The "Sweep this" draft, once: the form that takes it owns it from then on. */
+  takeSweepDraft(): SweepForm | null {
+    const draft = this.sweepDraft;
+    this.sweepDraft = null;
+    return draft;
   }
 
   show(view: View): void {
@@ -237,6 +253,11 @@ export class LabState {
     }
     if (event.type === 'video') {
       this.videoJobs = { ...this.videoJobs, [event.job.runId]: event.job };
+      return;
+    }
+    if (event.type === 'sweep') {
+      const known = this.sweeps.some((sweep) => sweep.id === event.sweep.id);
+      this.sweeps = known ? this.sweeps.map((sweep) => (sweep.id === event.sweep.id ? event.sweep : sweep)) : [event.sweep, ...this.sweeps];
       return;
     }
     if (event.type === 'run') {

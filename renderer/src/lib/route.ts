@@ -1,9 +1,15 @@
 /**
  * The page's address says what it shows, so a reload, a bookmark or Back returns to it:
- * `#/new`, `#/runs/<id>`, `#/compare/<id>,<id>...` (sweeps will get `#/sweeps/<id>`).
+ * `#/new`, `#/runs/<id>`, `#/compare/<id>,<id>...`, `#/sweeps` (the list and the New-sweep form),
+ * `#/sweeps/<id>`.
  */
 
-export type View = { kind: 'new' } | { kind: 'run'; runId: string } | { kind: 'compare'; runIds: string[] };
+export type View =
+  | { kind: 'new' }
+  | { kind: 'run'; runId: string }
+  | { kind: 'compare'; runIds: string[] }
+  | { kind: 'sweeps' }
+  | { kind: 'sweep'; sweepId: string };
 
 export function hashOfView(view: View): string {
   switch (view.kind) {
@@ -13,6 +19,10 @@ export function hashOfView(view: View): string {
       return `#/runs/${encodeURIComponent(view.runId)}`;
     case 'compare':
       return `#/compare/${view.runIds.map(encodeURIComponent).join(',')}`;
+    case 'sweeps':
+      return '#/sweeps';
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(view.sweepId)}`;
   }
 }
 
@@ -22,6 +32,8 @@ export function viewFromHash(hash: string): View {
   const ids = rest.split(',').filter(Boolean).map(safeDecode);
   if (section === 'runs' && ids.length === 1 && ids[0]) return { kind: 'run', runId: ids[0] };
   if (section === 'compare' && ids.length >= 2 && ids.every(Boolean)) return { kind: 'compare', runIds: ids as string[] };
+  if (section === 'sweeps' && rest === '') return { kind: 'sweeps' };
+  if (section === 'sweeps' && ids.length === 1 && ids[0]) return { kind: 'sweep', sweepId: ids[0] };
   return { kind: 'new' };
 }
 
