@@ -51,11 +51,15 @@ function numberAxis(key: string, low: number, high: number, log: boolean): Axis 
     ? []
     : b === a
       ? [{ label: formatNumber(low), at: 0.5 }]
-      : [
-          { label: formatNumber(low), at: 0 },
-          { label: formatNumber(high), at: 1 },
-        ];
+      : endLabels(low, high).map((label, i) => ({ label, at: i }));
   return { key, scale: log ? 'log' : 'linear', ticks, position };
+}
+
+/** The labels of an axis's two ends, with the digits it takes to tell them apart (two PBT trials often end a fraction apart). */
+function endLabels(low: number, high: number): [string, string] {
+  let digits = 3;
+  while (digits < 15 && formatNumber(low, digits) === formatNumber(high, digits)) digits++;
+  return [formatNumber(low, digits), formatNumber(high, digits)];
 }
 
 function categoryAxis(key: string, values: readonly HparamValue[]): Axis {

@@ -70,6 +70,16 @@ describe('parallel coordinates', () => {
     expect(metricAxis('return_mean', [-300]).position(-300)).toBe(0.5);
     expect(metricAxis('return_mean', [null]).ticks).toEqual([]);
   });
+
+  it('labels the two ends of an axis differently, however close they are', () => {
+    // Two PBT trials that share a donor end a fraction apart: at three digits both read -1,180.
+    expect(metricAxis('return_mean', [-1182.70261, -1182.32331]).ticks).toEqual([
+      { label: '-1,183', at: 0 },
+      { label: '-1,182', at: 1 },
+    ]);
+    expect(metricAxis('return_mean', [-1.00003, -1.00001]).ticks.map((t) => t.label)).toEqual(['-1.00003', '-1.00001']);
+    expect(metricAxis('return_mean', [-1200, -200]).ticks.map((t) => t.label)).toEqual(['-1,200', '-200']);
+  });
 });
 
 describe('the New-sweep form', () => {
