@@ -18,7 +18,14 @@ export function serveRenderer(rendererDir: string): void {
     const { host, pathname } = new URL(request.url);
     const file = path.join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname));
     const inside = file.startsWith(rendererDir + path.sep);
-    if (host !== 'app' || !inside || !(await fs.stat(file).then((s) => s.isFile(), () => false))) {
+    if (
+      host !== 'app' ||
+      !inside ||
+      !(await fs.stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       return new Response('not found', { status: 404 });
     }
     const response = await net.fetch(pathToFileURL(file).href);

@@ -37,7 +37,10 @@ export const test = base.extend<{ app: Page }, { lab: ServedLab }>({
     await page.addInitScript(() => {
       const tasks: LongTask[] = [];
       (window as unknown as { longTasks: LongTask[] }).longTasks = tasks;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push({ start: e.startTime, ms: e.duration }))).observe({
+        type: 'longtask',
+        buffered: true,
+      });
     });
     await page.goto(lab.server.url);
     await expect(page.getByTestId('new-run')).toBeVisible();

@@ -20,7 +20,15 @@ async function waitFinished(lab: ServedLab, runId: string): Promise<void> {
 
 test('the empty list and the New-run form say what they mean', async ({ app: page }) => {
   // innerText, as rendered: the space before "New run" is there on screen, not only in the DOM.
-  await expect.poll(() => page.getByTestId('run-list').locator('li').first().evaluate((li) => (li as HTMLElement).innerText)).toBe('No runs yet. Start one with New run.');
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('run-list')
+        .locator('li')
+        .first()
+        .evaluate((li) => (li as HTMLElement).innerText),
+    )
+    .toBe('No runs yet. Start one with New run.');
 
   await page.getByTestId('env-select').selectOption('HalfCheetah-v0');
   await page.getByTestId('algo-select').selectOption('ppo');
@@ -32,7 +40,9 @@ test('the empty list and the New-run form say what they mean', async ({ app: pag
   await page.getByTestId('field-num_envs').fill('1');
   await page.getByTestId('field-num_steps').fill('2048');
   await page.getByTestId('field-totalSteps').fill('20000');
-  await expect(page.getByTestId('budget-note')).toHaveText('Budget: trains 18,432 steps = 9 updates of 2,048 (the budget of 20,000 rounded down to whole updates).');
+  await expect(page.getByTestId('budget-note')).toHaveText(
+    'Budget: trains 18,432 steps = 9 updates of 2,048 (the budget of 20,000 rounded down to whole updates).',
+  );
   await keepScreenshot(page, 'new-run-budget-note-dark');
   await page.getByTestId('field-totalSteps').fill('20480');
   await expect(page.getByTestId('budget-note')).toBeHidden();
@@ -61,7 +71,10 @@ test('a run: values under the cursor, Apply at once, its own address, compare an
   await expect.poll(() => runMetrics(lab, runId).length, { message: 'an update just ended' }).toBeGreaterThan(rows);
   await page.getByTestId('apply-hparams').click();
   await expect(page.getByTestId('hparams-changed')).toBeHidden();
-  expect(runEvents(lab, runId).filter((e) => e.type === 'hparams'), 'the trainer has not taken it yet').toEqual([]);
+  expect(
+    runEvents(lab, runId).filter((e) => e.type === 'hparams'),
+    'the trainer has not taken it yet',
+  ).toEqual([]);
   await expect(page.getByTestId('apply-hparams')).toBeDisabled();
   await expect(page.getByTestId('hp-learning_rate')).not.toHaveClass(/changed/);
   await expect(page.getByTestId('hp-learning_rate')).toHaveValue('0.0001');

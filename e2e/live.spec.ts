@@ -34,7 +34,8 @@ test('a 1M-step Hopper run: the header keeps up with metrics.jsonl and the train
 
     await page.waitForTimeout(WARM_UP_MS);
     const rssBefore = rssMegabytes(trainerPid);
-    let worstLag = 0, samples = 0;
+    let worstLag = 0,
+      samples = 0;
     const lastStepOnDisk = () => runMetrics(lab, runId).at(-1)?.step ?? 0;
     const stepOnDiskAtStart = lastStepOnDisk();
     for (const end = Date.now() + WINDOW_MS; Date.now() < end; samples++) {

@@ -73,7 +73,8 @@ function stretch(from: MetricsRow, to: MetricsRow): Stretch {
   return { steps: to.step! - from.step!, seconds: to.wall_s! - from.wall_s! };
 }
 
-const sum = (stretches: Stretch[]): Stretch => stretches.reduce((a, b) => ({ steps: a.steps + b.steps, seconds: a.seconds + b.seconds }), { steps: 0, seconds: 0 });
+const sum = (stretches: Stretch[]): Stretch =>
+  stretches.reduce((a, b) => ({ steps: a.steps + b.steps, seconds: a.seconds + b.seconds }), { steps: 0, seconds: 0 });
 const speed = ({ steps, seconds }: Stretch): number => steps / seconds;
 
 /** The same run from the CLI, for `steps` env steps: what it trained after its first update. */
@@ -81,7 +82,11 @@ async function cliStretch(steps: number): Promise<Stretch> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-e2e-cli-'));
   try {
     // Not synchronous: the CPU watcher samples meanwhile.
-    const { stdout: out } = await promisify(execFile)(process.execPath, nodeArgs(engineEntry('main/cli/cli.ts'), ['train', '--env', 'Pendulum-v1', '--steps', String(steps), '--runs', runsDir, '--json']), { encoding: 'utf8' });
+    const { stdout: out } = await promisify(execFile)(
+      process.execPath,
+      nodeArgs(engineEntry('main/cli/cli.ts'), ['train', '--env', 'Pendulum-v1', '--steps', String(steps), '--runs', runsDir, '--json']),
+      { encoding: 'utf8' },
+    );
     const { dir } = JSON.parse(out.trim().split('\n').at(-1)!) as { dir: string };
     const rows = fs
       .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
@@ -239,7 +244,9 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   if (speedLoad) console.log(`other processes kept ${speedLoad.outsideCores.toFixed(2)} of ${speedLoad.cores} cores busy during the speed turns`);
   const turns = ui.map((u, i) => `${speed(u).toFixed(0)}/${speed(cli[i]).toFixed(0)}`).join(', ');
   const share = speed(sum(ui)) / speed(sum(cli));
-  console.log(`training speed, UI open / CLI, steps/s by turn: ${turns}; over all: ${speed(sum(ui)).toFixed(0)} / ${speed(sum(cli)).toFixed(0)} (${(100 * share).toFixed(1)} %)`);
+  console.log(
+    `training speed, UI open / CLI, steps/s by turn: ${turns}; over all: ${speed(sum(ui)).toFixed(0)} / ${speed(sum(cli)).toFixed(0)} (${(100 * share).toFixed(1)} %)`,
+  );
   const busyCoreCost = Math.max(0, 1 - speed(sum(beside)) / speed(sum(alone)));
   console.log(
     `the page used ${pageCpu.toFixed(2)} cores (browser, page and Lab server, CPU time); a second core kept busy cost the CLI ` +
@@ -257,7 +264,9 @@ test('the UI stays responsive while a run trains at full speed, and training kee
     `the UI's speed is checked against the CLI's less ${(100 * hostCost).toFixed(1)} %, what the page's ${pageCpu.toFixed(2)} cores cost any process here`;
   console.log(reason);
   test.info().annotations.push({ type: 'checked against the machine', description: reason });
-  expect(share / (1 - hostCost), "training speed with the UI open / from the CLI, less what the page's CPU costs any process here").toBeGreaterThanOrEqual(SPEED_SHARE);
+  expect(share / (1 - hostCost), "training speed with the UI open / from the CLI, less what the page's CPU costs any process here").toBeGreaterThanOrEqual(
+    SPEED_SHARE,
+  );
 });
 
 test('the UI stays responsive while a run trains and its video schedule records', async ({ app: page, lab, browser }) => {
@@ -278,7 +287,9 @@ test('the UI stays responsive while a run trains and its video schedule records'
   const videosDir = path.join(lab.runsDir, runId, 'videos');
   const videos = fs.existsSync(videosDir) ? fs.readdirSync(videosDir).filter((name) => !name.startsWith('.')) : [];
   const recordedAfter = (await progress.isVisible()) ? await framesRecorded() : Infinity;
-  console.log(`  meanwhile: recorded frames ${recordedBefore} -> ${recordedAfter === Infinity ? 'done' : recordedAfter}, videos ${videos.join(', ') || 'none yet'}; trained steps ${stepBefore} -> ${runMetrics(lab, runId).at(-1)!.step}`);
+  console.log(
+    `  meanwhile: recorded frames ${recordedBefore} -> ${recordedAfter === Infinity ? 'done' : recordedAfter}, videos ${videos.join(', ') || 'none yet'}; trained steps ${stepBefore} -> ${runMetrics(lab, runId).at(-1)!.step}`,
+  );
   expect(videos.length > 0 || recordedAfter > recordedBefore, 'the recording advances').toBe(true);
   expect(runMetrics(lab, runId).at(-1)!.step!, 'the run trains').toBeGreaterThan(stepBefore);
   // Nothing of this test outlives it in the Lab its worker's tests share: with the schedule off

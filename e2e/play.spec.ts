@@ -42,9 +42,14 @@ test('Pendulum: a finished run plays its latest checkpoint at once; the picker l
   await expect(page.getByTestId('run-progress')).toHaveAttribute('data-step', '4096');
 
   const onDisk = checkpointsOnDisk(lab, runId);
-  await expect.poll(() => page.getByTestId('play-source').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => v.startsWith('checkpoint:')))).toEqual(
-    onDisk.map((step) => `checkpoint:${step}`),
-  );
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('play-source')
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => v.startsWith('checkpoint:'))),
+    )
+    .toEqual(onDisk.map((step) => `checkpoint:${step}`));
 
   const ms = await playLatest(page, onDisk[0]);
   console.log(`Pendulum: first frame of the played checkpoint drawn ${ms.toFixed(0)} ms after the click`);

@@ -41,5 +41,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const bytes = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js')).reduce((sum, [, output]) => sum + output.bytes, 0);
+const bytes = Object.entries(result.metafile.outputs)
+  .filter(([file]) => file.endsWith('.js'))
+  .reduce((sum, [, output]) => sum + output.bytes, 0);
 console.log(`built the engine into ${BUILT_ENGINE_DIR}/: ${ENTRIES.length} entry points, ${(bytes / 1024).toFixed(0)} KiB of JavaScript`);

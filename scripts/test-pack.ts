@@ -50,8 +50,22 @@ try {
   log('npm pack (builds the UI, the shell and the engine)');
   run('npm', ['pack', '--pack-destination', work], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   const tarball = path.join(work, fs.readdirSync(work).find((name) => name.endsWith('.tgz')) ?? fail('npm pack made no .tgz'));
-  const files = run('tar', ['-tzf', tarball], {}).split('\n').filter(Boolean).map((name) => name.replace(/^package\//, ''));
-  for (const needed of ['bin/gaitlab.js', 'out/engine/cli.js', 'out/engine/trainer-process.js', 'out/engine/record-process.js', 'out/engine/vec-env-worker.js', 'out/main/index.js', 'renderer/dist/index.html', 'renderer/dist/record.html', 'assets/robots/ant.xml', 'assets/presets/ppo/Pendulum-v1.json']) {
+  const files = run('tar', ['-tzf', tarball], {})
+    .split('\n')
+    .filter(Boolean)
+    .map((name) => name.replace(/^package\//, ''));
+  for (const needed of [
+    'bin/gaitlab.js',
+    'out/engine/cli.js',
+    'out/engine/trainer-process.js',
+    'out/engine/record-process.js',
+    'out/engine/vec-env-worker.js',
+    'out/main/index.js',
+    'renderer/dist/index.html',
+    'renderer/dist/record.html',
+    'assets/robots/ant.xml',
+    'assets/presets/ppo/Pendulum-v1.json',
+  ]) {
     if (!files.includes(needed)) fail(`the tarball has no ${needed}`);
   }
   const source = files.filter((name) => /\.(ts|svelte)$/.test(name));
@@ -72,11 +86,16 @@ try {
   for (const id of ['Pendulum-v1', 'Ant-v0', 'Humanoid-v0']) if (!envs.includes(id)) fail(`gaitlab envs does not list ${id}:\n${envs}`);
 
   log('npx gaitlab train --env Pendulum-v1 --steps 4096');
-  const trained = JSON.parse(gaitlab(['train', '--env', 'Pendulum-v1', '--steps', '4096', '--json']).trim().split('\n').at(-1)!) as { step: number; status: string };
+  const trained = JSON.parse(gaitlab(['train', '--env', 'Pendulum-v1', '--steps', '4096', '--json']).trim().split('\n').at(-1)!) as {
+    step: number;
+    status: string;
+  };
   if (trained.step < 4096 || trained.status !== 'finished') fail(`gaitlab train ended at step ${trained.step}, status ${trained.status}`);
 
   log('npx gaitlab train --env Hopper-v0 --steps 2048 --envs 2 --workers 2 (a worker thread, a robot)');
-  const threaded = JSON.parse(gaitlab(['train', '--env', 'Hopper-v0', '--steps', '2048', '--envs', '2', '--workers', '2', '--json']).trim().split('\n').at(-1)!) as { step: number; status: string };
+  const threaded = JSON.parse(
+    gaitlab(['train', '--env', 'Hopper-v0', '--steps', '2048', '--envs', '2', '--workers', '2', '--json']).trim().split('\n').at(-1)!,
+  ) as { step: number; status: string };
   if (threaded.step < 2048 || threaded.status !== 'finished') fail(`gaitlab train --workers 2 ended at step ${threaded.step}, status ${threaded.status}`);
 
   log('npx gaitlab serve --port 0');
@@ -137,7 +156,14 @@ function trainThroughSocket(address: URL, record: boolean): Promise<{ run: strin
     socket.on('error', reject);
     socket.on('open', () => call(1, 'createRun', [{ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }]));
     socket.on('message', (data: Buffer) => {
-      type Frame = { kind: string; id?: number; ok?: boolean; error?: string; value?: { id: string }; event?: { type: string; run?: { id: string; status: string }; job?: { runId: string; status: string; message?: string } } };
+      type Frame = {
+        kind: string;
+        id?: number;
+        ok?: boolean;
+        error?: string;
+        value?: { id: string };
+        event?: { type: string; run?: { id: string; status: string }; job?: { runId: string; status: string; message?: string } };
+      };
       const frame = JSON.parse(data.toString()) as Frame;
       if (frame.kind === 'reply' && !frame.ok) reject(new Error(`call ${frame.id} failed: ${frame.error}`));
       if (frame.kind === 'reply' && frame.id === 1) runId = frame.value!.id;

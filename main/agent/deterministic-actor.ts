@@ -29,7 +29,14 @@ export class DeterministicActor implements DeterministicPolicy {
     this.box = tanhBox(spec.actionSpace);
     this.actionSize = spec.actionSpace.size;
     this.net = backend.createMlp(
-      { inputSize: spec.obsSize, hiddenSizes: spec.hiddenSizes, outputSize: this.actionSize, activation: spec.activation, hiddenGain: Math.SQRT2, outputGain: 0.01 },
+      {
+        inputSize: spec.obsSize,
+        hiddenSizes: spec.hiddenSizes,
+        outputSize: this.actionSize,
+        activation: spec.activation,
+        hiddenGain: Math.SQRT2,
+        outputGain: 0.01,
+      },
       uniform,
     );
   }
@@ -37,7 +44,8 @@ export class DeterministicActor implements DeterministicPolicy {
   /** obs [B, obsSize] -> μ(s) [B, A]; valid until the next forward, which backward follows. */
   forward(obs: Float32Array, batch: number): Float32Array {
     const pre = this.net.forward(obs, batch);
-    const a = this.actionSize, n = batch * a;
+    const a = this.actionSize,
+      n = batch * a;
     if (this.actions.length < n) {
       this.squashed = new Float32Array(n);
       this.actions = new Float32Array(n);
@@ -55,7 +63,8 @@ export class DeterministicActor implements DeterministicPolicy {
 
   /** dLoss/dμ [B, A] of the last forward -> adds dLoss/dParams into net.grads. */
   backward(dActions: Float32Array): void {
-    const a = this.actionSize, n = this.batch * a;
+    const a = this.actionSize,
+      n = this.batch * a;
     for (let i = 0; i < n; i++) this.dPre[i] = dActions[i] * this.box.scale[i % a] * (1 - this.squashed[i] * this.squashed[i]);
     this.net.backward(this.dPre.subarray(0, n));
   }

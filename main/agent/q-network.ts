@@ -30,7 +30,8 @@ export class QNetwork {
 
   /** obs [B, obsSize], actions [B, actionSize] -> Q [B]; valid until the next forward. */
   forward(obs: Float32Array, actions: Float32Array, batch: number): Float32Array {
-    const { obsSize, actionSize } = this.spec, width = obsSize + actionSize;
+    const { obsSize, actionSize } = this.spec,
+      width = obsSize + actionSize;
     if (this.input.length < batch * width) {
       this.input = new Float32Array(batch * width);
       this.dInput = new Float32Array(batch * width);
@@ -49,7 +50,8 @@ export class QNetwork {
 
   /** dLoss/dQ [B] of the last forward -> dLoss/da [B, actionSize], written into `dActions`; net.grads untouched. */
   actionGradient(dQ: Float32Array, batch: number, dActions: Float32Array): void {
-    const { obsSize, actionSize } = this.spec, width = obsSize + actionSize;
+    const { obsSize, actionSize } = this.spec,
+      width = obsSize + actionSize;
     this.net.inputGradient(dQ, this.dInput);
     for (let b = 0; b < batch; b++) {
       for (let k = 0; k < actionSize; k++) dActions[b * actionSize + k] = this.dInput[b * width + obsSize + k];

@@ -34,7 +34,8 @@ describe('SquashedGaussianActor', () => {
       const head = net.net.forward(obs, 1);
       let numericLog = 0;
       for (let k = 0; k < 2; k++) {
-        const scale = (space.high[k] - space.low[k]) / 2, bias = (space.high[k] + space.low[k]) / 2;
+        const scale = (space.high[k] - space.low[k]) / 2,
+          bias = (space.high[k] + space.low[k]) / 2;
         const logStd = LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Math.tanh(head[2 + k]) + 1);
         const delta = 1e-4 * scale;
         const toX = (a: number) => Math.atanh((a - bias) / scale);
@@ -49,9 +50,11 @@ describe('SquashedGaussianActor', () => {
   it('backpropagates action and log-prob gradients with ε held fixed (finite differences)', async () => {
     const net = await actor(box([-2, 0], [2, 1]), 3);
     const uniform = seededUniform(4);
-    const batch = 6, obs = randomArray(batch * 3, uniform, 2);
+    const batch = 6,
+      obs = randomArray(batch * 3, uniform, 2);
     const eps = randomArray(batch * 2, uniform, 1.5);
-    const dActions = randomArray(batch * 2, uniform), dLogProbs = randomArray(batch, uniform);
+    const dActions = randomArray(batch * 2, uniform),
+      dLogProbs = randomArray(batch, uniform);
     const loss = () => {
       let i = 0;
       const { actions, logProbs } = net.sample(obs, batch, () => eps[i++]);

@@ -43,7 +43,14 @@ export class SquashedGaussianActor implements DeterministicPolicy {
     this.box = tanhBox(spec.actionSpace);
     this.actionSize = spec.actionSpace.size;
     this.net = backend.createMlp(
-      { inputSize: spec.obsSize, hiddenSizes: spec.hiddenSizes, outputSize: 2 * this.actionSize, activation: spec.activation, hiddenGain: Math.SQRT2, outputGain: 0.01 },
+      {
+        inputSize: spec.obsSize,
+        hiddenSizes: spec.hiddenSizes,
+        outputSize: 2 * this.actionSize,
+        activation: spec.activation,
+        hiddenGain: Math.SQRT2,
+        outputGain: 0.01,
+      },
       uniform,
     );
   }
@@ -86,12 +93,15 @@ export class SquashedGaussianActor implements DeterministicPolicy {
    * reparameterization gradient) -> adds dLoss/dParams into net.grads.
    */
   backward(dActions: Float32Array, dLogProbs: Float32Array): void {
-    const a = this.actionSize, { scale } = this.box;
+    const a = this.actionSize,
+      { scale } = this.box;
     const logStdRange = 0.5 * (LOG_STD_MAX - LOG_STD_MIN);
     for (let b = 0; b < this.batch; b++) {
       const dLogProb = dLogProbs[b];
       for (let k = 0; k < a; k++) {
-        const i = b * a + k, y = this.squashed[i], oneMinusY2 = 1 - y * y;
+        const i = b * a + k,
+          y = this.squashed[i],
+          oneMinusY2 = 1 - y * y;
         // Through a = bias + scale·y and through -log(scale (1 - y²) + eps).
         const dy = dActions[i] * scale[k] + (dLogProb * 2 * scale[k] * y) / (scale[k] * oneMinusY2 + SQUASH_EPS);
         const dx = dy * oneMinusY2;
@@ -107,7 +117,8 @@ export class SquashedGaussianActor implements DeterministicPolicy {
 
   actDeterministic(obs: Float32Array, batch: number, actions: Float32Array): void {
     const head = this.net.forward(obs, batch);
-    const a = this.actionSize, { scale, bias } = this.box;
+    const a = this.actionSize,
+      { scale, bias } = this.box;
     for (let b = 0; b < batch; b++) {
       for (let k = 0; k < a; k++) actions[b * a + k] = bias[k] + scale[k] * Math.tanh(head[b * 2 * a + k]);
     }

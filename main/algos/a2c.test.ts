@@ -10,7 +10,16 @@ const context = { update: 1, totalUpdates: 10, learningRate: 7e-4 };
 describe('a2c', () => {
   it("declares Stable-Baselines3's A2C defaults", () => {
     const hp = a2cHparams.parse({});
-    expect([hp.learning_rate, hp.num_steps, hp.gae_lambda, hp.ent_coef, hp.vf_coef, hp.max_grad_norm, hp.norm_adv, hp.anneal_lr]).toEqual([7e-4, 5, 1, 0, 0.5, 0.5, false, false]);
+    expect([hp.learning_rate, hp.num_steps, hp.gae_lambda, hp.ent_coef, hp.vf_coef, hp.max_grad_norm, hp.norm_adv, hp.anneal_lr]).toEqual([
+      7e-4,
+      5,
+      1,
+      0,
+      0.5,
+      0.5,
+      false,
+      false,
+    ]);
     expect([hp.optimizer, hp.optimizer_eps, hp.num_envs]).toEqual(['rmsprop', 1e-5, 8]);
   });
 
@@ -40,7 +49,13 @@ describe('a2c', () => {
 
 describe('a2c on Pendulum-v1', () => {
   it('improves in a short seeded run', async () => {
-  // The zoo's Pendulum shape (8 envs x 8 steps, gamma 0.9, lambda 0.9) with a larger RMSprop step.
-    await expectLearns({ algo: 'a2c', hparams: { num_envs: 8, num_steps: 8, gamma: 0.9, gae_lambda: 0.9, learning_rate: 2e-3 }, totalSteps: 160_000, seed: 1, margin: 300 });
+    // The zoo's Pendulum shape (8 envs x 8 steps, gamma 0.9, lambda 0.9) with a larger RMSprop step.
+    await expectLearns({
+      algo: 'a2c',
+      hparams: { num_envs: 8, num_steps: 8, gamma: 0.9, gae_lambda: 0.9, learning_rate: 2e-3 },
+      totalSteps: 160_000,
+      seed: 1,
+      margin: 300,
+    });
   });
 });

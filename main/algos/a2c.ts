@@ -46,6 +46,7 @@ export const a2c: AlgorithmDefinition<typeof a2cHparams> = {
     new PolicyGradientAlgorithm(agent, hparams, {
       schema: a2cHparams,
       weights: (batch) => batch.advantages,
-      optimizer: (sizes) => (hparams.optimizer === 'rmsprop' ? new RmsProp(sizes, { alpha: 0.99, eps: hparams.optimizer_eps }) : new Adam(sizes, { eps: hparams.optimizer_eps })),
+      optimizer: (sizes) =>
+        hparams.optimizer === 'rmsprop' ? new RmsProp(sizes, { alpha: 0.99, eps: hparams.optimizer_eps }) : new Adam(sizes, { eps: hparams.optimizer_eps }),
     }),
 };

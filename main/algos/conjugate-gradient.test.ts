@@ -10,7 +10,14 @@ function dense(a: number[][]) {
 
 describe('conjugateGradient', () => {
   it('solves [[4, 1], [1, 3]] x = [1, 2] exactly in 2 products: x = [1/11, 7/11]', () => {
-    const result = conjugateGradient(dense([[4, 1], [1, 3]]), Float64Array.of(1, 2), 10);
+    const result = conjugateGradient(
+      dense([
+        [4, 1],
+        [1, 3],
+      ]),
+      Float64Array.of(1, 2),
+      10,
+    );
     expect(result.x[0]).toBeCloseTo(1 / 11, 12);
     expect(result.x[1]).toBeCloseTo(7 / 11, 12);
     expect(result.iterations).toBe(2);
@@ -18,7 +25,8 @@ describe('conjugateGradient', () => {
   });
 
   it('solves a random 12 x 12 SPD system (M Mᵀ + I) to its known solution', () => {
-    const uniform = seededUniform(3), n = 12;
+    const uniform = seededUniform(3),
+      n = 12;
     const m = Array.from({ length: n }, () => Array.from({ length: n }, () => uniform() * 2 - 1));
     const a = m.map((row, i) => m.map((other, j) => row.reduce((s, x, k) => s + x * other[k], 0) + (i === j ? 1 : 0)));
     const solution = Float64Array.from({ length: n }, () => uniform() * 2 - 1);
@@ -30,7 +38,11 @@ describe('conjugateGradient', () => {
   });
 
   it('stops after maxIterations, and at once for b = 0', () => {
-    const a = [[2, 0, 0], [0, 3, 0], [0, 0, 5]];
+    const a = [
+      [2, 0, 0],
+      [0, 3, 0],
+      [0, 0, 5],
+    ];
     expect(conjugateGradient(dense(a), Float64Array.of(1, 1, 1), 1).iterations).toBe(1);
     const zero = conjugateGradient(dense(a), new Float64Array(3), 10);
     expect(zero.iterations).toBe(0);

@@ -23,8 +23,12 @@ export function conjugateGradient(
   residualTolerance = 1e-10,
 ): ConjugateGradientResult {
   const n = b.length;
-  const x = new Float64Array(n), r = Float64Array.from(b), p = Float64Array.from(b), ap = new Float64Array(n);
-  let rr = dot(r, r), iterations = 0;
+  const x = new Float64Array(n),
+    r = Float64Array.from(b),
+    p = Float64Array.from(b),
+    ap = new Float64Array(n);
+  let rr = dot(r, r),
+    iterations = 0;
   while (iterations < maxIterations && rr >= residualTolerance) {
     multiply(p, ap);
     iterations++;

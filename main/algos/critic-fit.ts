@@ -35,7 +35,9 @@ export class CriticFit {
     const rows = batch.numSteps * batch.numEnvs;
     const size = Math.max(1, Math.floor(rows / options.numMinibatches));
     const critic = this.agent.critic;
-    let lossSum = 0, normSum = 0, steps = 0;
+    let lossSum = 0,
+      normSum = 0,
+      steps = 0;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       this.sampler.shuffle(rows);
       for (let start = 0; start + size <= rows; start += size) {

@@ -11,7 +11,9 @@ import { expectLearns } from '../trainer/learning-check.test-support.ts';
 describe('ddpg', () => {
   it("declares CleanRL's ddpg_continuous_action defaults", () => {
     const hp = ddpgHparams.parse({});
-    expect([hp.learning_rate, hp.buffer_size, hp.gamma, hp.tau, hp.batch_size, hp.exploration_noise, hp.learning_starts, hp.policy_frequency]).toEqual([3e-4, 1_000_000, 0.99, 0.005, 256, 0.1, 25_000, 2]);
+    expect([hp.learning_rate, hp.buffer_size, hp.gamma, hp.tau, hp.batch_size, hp.exploration_noise, hp.learning_starts, hp.policy_frequency]).toEqual([
+      3e-4, 1_000_000, 0.99, 0.005, 256, 0.1, 25_000, 2,
+    ]);
     expect(ddpgHparams.safeParse({ policy_noise: 0.2 }).success).toBe(false);
   });
 
@@ -27,14 +29,28 @@ describe('ddpg', () => {
     const stats = learner.train(batch);
     expect(stats.qf1_loss).toBeCloseTo(expectedLoss, 4);
     expect(Object.keys(stats).sort()).toEqual(['qf1_loss', 'qf1_values', 'qf_loss']);
-    expect(Object.keys(learner.saveState().arrays).filter((k) => k.startsWith('params/'))).toEqual(['params/actor', 'params/actor_target', 'params/qf1', 'params/qf1_target']);
+    expect(Object.keys(learner.saveState().arrays).filter((k) => k.startsWith('params/'))).toEqual([
+      'params/actor',
+      'params/actor_target',
+      'params/qf1',
+      'params/qf1_target',
+    ]);
     expect(ddpg.kind).toBe('off-policy');
   });
 });
 
 describe('ddpg on Pendulum-v1', () => {
   it('improves in a short seeded run', async () => {
-    const hparams = { learning_starts: 500, batch_size: 64, policy_arch: '64,64', q_arch: '64,64', learning_rate: 1e-3, gamma: 0.98, tau: 0.02, log_every: 500 };
+    const hparams = {
+      learning_starts: 500,
+      batch_size: 64,
+      policy_arch: '64,64',
+      q_arch: '64,64',
+      learning_rate: 1e-3,
+      gamma: 0.98,
+      tau: 0.02,
+      log_every: 500,
+    };
     await expectLearns({ algo: 'ddpg', hparams, totalSteps: 3500, seed: 1, margin: 400 });
   });
 });

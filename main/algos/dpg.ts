@@ -75,7 +75,8 @@ export class DeterministicPolicyGradient<H extends DpgHparams> implements OffPol
 
   explore(obs: Float32Array, n: number, actions: Float32Array): void {
     const mu = this.policy.forward(obs, n);
-    const a = this.policy.actionSize, { scale, bias } = this.policy.box;
+    const a = this.policy.actionSize,
+      { scale, bias } = this.policy.box;
     for (let i = 0; i < n * a; i++) {
       const k = i % a;
       const noisy = mu[i] + scale[k] * this.hp.exploration_noise * this.rng.normal();
@@ -84,7 +85,8 @@ export class DeterministicPolicyGradient<H extends DpgHparams> implements OffPol
   }
 
   train(batch: TransitionBatch): UpdateStats {
-    const hp = this.hp, n = batch.size;
+    const hp = this.hp,
+      n = batch.size;
     this.ensureBatch(n);
     this.steps++;
     this.nextActions.set(this.targetActor.forward(batch.nextObs, n));

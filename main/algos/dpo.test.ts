@@ -50,7 +50,8 @@ describe('LPO drift (alpha 2, beta 0.6)', () => {
   it('has the derivative in log ρ that finite differences give', () => {
     const uniform = seededUniform(4);
     for (let k = 0; k < 200; k++) {
-      const logRatio = (uniform() * 2 - 1) * 1.5, adv = (uniform() * 2 - 1) * 3;
+      const logRatio = (uniform() * 2 - 1) * 1.5,
+        adv = (uniform() * 2 - 1) * 3;
       const loss = (lr: number) => {
         const out: PolicyTermResult = { loss: 0, dLogRatio: 0, active: false };
         term(Math.exp(lr), lr, adv, out);
@@ -64,11 +65,15 @@ describe('LPO drift (alpha 2, beta 0.6)', () => {
 });
 
 describe('DPO loss gradients', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`match finite differences (${name} policy)`, async () => {
       const agent = await syntheticAgent({ seed: 7, actionSpace: space, actorScale: 30 });
       const batch = syntheticBatch(agent, 7, 8, 2);
-      const m = 16, uniform = seededUniform(8);
+      const m = 16,
+        uniform = seededUniform(8);
       const mb: Minibatch = {
         obs: batch.obs,
         actions: batch.actions,

@@ -30,7 +30,8 @@ describe('FisherVectorProduct', () => {
   for (const [name, space, backend] of cases) {
     it(`equals the Hessian of the KL from finite differences of its gradient (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 11, actionSpace: space, backend, actorScale: 20, logStdInit: -0.5 });
-      const uniform = seededUniform(12), rows = 24;
+      const uniform = seededUniform(12),
+        rows = 24;
       const obs = randomArray(rows * agent.spec.obsSize, uniform, 2);
       const old = new OldPolicy(agent);
       old.capture(obs, rows);
@@ -40,8 +41,20 @@ describe('FisherVectorProduct', () => {
       for (let trial = 0; trial < 3; trial++) {
         const v = Float64Array.from(randomArray(theta0.length, uniform));
         const h = 1e-3; // the error falls as h² (truncation), down to float32 noise
-        const up = klGradient(agent, old, obs, rows, theta0.map((t, i) => t + h * v[i]));
-        const down = klGradient(agent, old, obs, rows, theta0.map((t, i) => t - h * v[i]));
+        const up = klGradient(
+          agent,
+          old,
+          obs,
+          rows,
+          theta0.map((t, i) => t + h * v[i]),
+        );
+        const down = klGradient(
+          agent,
+          old,
+          obs,
+          rows,
+          theta0.map((t, i) => t - h * v[i]),
+        );
         const hessianV = up.map((u, i) => (u - down[i]) / (2 * h));
         writePolicyParams(agent, theta0);
         fisher.prepare(obs, rows);
@@ -52,7 +65,12 @@ describe('FisherVectorProduct', () => {
         expect(dot(v, fv)).toBeGreaterThan(0);
         const damped = new Float64Array(theta0.length);
         fisher.multiply(v, damped, 0.1);
-        expect(relativeError(damped, fv.map((f, i) => f + 0.1 * v[i]))).toBeLessThan(1e-6);
+        expect(
+          relativeError(
+            damped,
+            fv.map((f, i) => f + 0.1 * v[i]),
+          ),
+        ).toBeLessThan(1e-6);
       }
       // The KL gradient is 0 at θ_old: the Hessian is F, not F plus a gradient term.
       expect(Math.max(...klGradient(agent, old, obs, rows, theta0).map(Math.abs))).toBeLessThan(1e-6);
@@ -61,12 +79,15 @@ describe('FisherVectorProduct', () => {
 
   it('is symmetric: wᵀ F v = vᵀ F w', async () => {
     const agent = await syntheticAgent({ seed: 5, actorScale: 10 });
-    const uniform = seededUniform(6), rows = 16;
+    const uniform = seededUniform(6),
+      rows = 16;
     const fisher = new FisherVectorProduct(agent);
     fisher.prepare(randomArray(rows * 3, uniform), rows);
     const p = policyParamCount(agent);
-    const v = Float64Array.from(randomArray(p, uniform)), w = Float64Array.from(randomArray(p, uniform));
-    const fv = new Float64Array(p), fw = new Float64Array(p);
+    const v = Float64Array.from(randomArray(p, uniform)),
+      w = Float64Array.from(randomArray(p, uniform));
+    const fv = new Float64Array(p),
+      fw = new Float64Array(p);
     fisher.multiply(v, fv);
     fisher.multiply(w, fw);
     expect(dot(w, fv)).toBeCloseTo(dot(v, fw), 5);

@@ -65,7 +65,7 @@ export class FisherVectorProduct {
       let max = -Infinity;
       for (let k = 0; k < n; k++) max = Math.max(max, head[row + k]);
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += (this.probs[row + k] = Math.exp(head[row + k] - max));
+      for (let k = 0; k < n; k++) sum += this.probs[row + k] = Math.exp(head[row + k] - max);
       for (let k = 0; k < n; k++) this.probs[row + k] /= sum;
     }
   }
@@ -74,10 +74,13 @@ export class FisherVectorProduct {
   multiply(v: Float64Array, out: Float64Array, damping = 0): void {
     const { agent, rows } = this;
     if (rows === 0) throw new Error('FisherVectorProduct.multiply called before prepare()');
-    const actor = agent.actor, mlpSize = actor.params.length, n = agent.headSize;
+    const actor = agent.actor,
+      mlpSize = actor.params.length,
+      n = agent.headSize;
     for (let i = 0; i < mlpSize; i++) this.tangent[i] = v[i];
     const jv = actor.jvp(this.tangent);
-    const dHead = this.dHead, scale = 1 / rows;
+    const dHead = this.dHead,
+      scale = 1 / rows;
     if (agent.discrete) {
       const p = this.probs;
       for (let row = 0; row < jv.length; row += n) {

@@ -20,7 +20,8 @@ async function groupRollout(envId: string) {
   );
   const hp = grpoHparams.parse({ num_envs: 4, group_size: 2 });
   const collector = new RolloutCollector(stack.env, agent, rng, 8, stack.env.reset(3), grpo.advantageEstimator?.(hp));
-  const rows = (t: number) => Array.from({ length: 4 }, (_, e) => Array.from(collector.batch.obs.subarray((t * 4 + e) * stack.env.obsSize, (t * 4 + e + 1) * stack.env.obsSize)));
+  const rows = (t: number) =>
+    Array.from({ length: 4 }, (_, e) => Array.from(collector.batch.obs.subarray((t * 4 + e) * stack.env.obsSize, (t * 4 + e + 1) * stack.env.obsSize)));
   return { collector, rows, close: () => stack.env.close() };
 }
 

@@ -18,18 +18,28 @@ export function real(defaultValue: number, description: string, options: NumberO
   if (options.gt !== undefined) schema = schema.gt(options.gt);
   if (options.min !== undefined) schema = schema.min(options.min);
   if (options.max !== undefined) schema = schema.max(options.max);
-  return schema.default(defaultValue).describe(description).meta({ live: options.live ?? false });
+  return schema
+    .default(defaultValue)
+    .describe(description)
+    .meta({ live: options.live ?? false });
 }
 
 export function integer(defaultValue: number, description: string, options: NumberOptions = {}) {
   let schema = z.number().int();
   if (options.min !== undefined) schema = schema.min(options.min);
   if (options.max !== undefined) schema = schema.max(options.max);
-  return schema.default(defaultValue).describe(description).meta({ live: options.live ?? false });
+  return schema
+    .default(defaultValue)
+    .describe(description)
+    .meta({ live: options.live ?? false });
 }
 
 export function flag(defaultValue: boolean, description: string, options: { live?: boolean } = {}) {
-  return z.boolean().default(defaultValue).describe(description).meta({ live: options.live ?? false });
+  return z
+    .boolean()
+    .default(defaultValue)
+    .describe(description)
+    .meta({ live: options.live ?? false });
 }
 
 /** A real number or null (off), e.g. target_kl. */
@@ -37,7 +47,11 @@ export function optionalReal(description: string, options: NumberOptions = {}) {
   let schema = z.number();
   if (options.gt !== undefined) schema = schema.gt(options.gt);
   if (options.max !== undefined) schema = schema.max(options.max);
-  return schema.nullable().default(null).describe(description).meta({ live: options.live ?? false });
+  return schema
+    .nullable()
+    .default(null)
+    .describe(description)
+    .meta({ live: options.live ?? false });
 }
 
 /** Hidden layer widths as "64,64". */

@@ -32,7 +32,9 @@ export function loadLearner(state: SavedLearnerState, networks: Record<string, P
   for (const [name, net] of Object.entries(networks)) {
     const saved = state.arrays[`params/${name}`];
     if (saved?.length !== net.params.length) {
-      throw new Error(`checkpoint has no matching "params/${name}" (expected ${net.params.length} values, found ${saved?.length ?? 'none'}): was it written for another network shape?`);
+      throw new Error(
+        `checkpoint has no matching "params/${name}" (expected ${net.params.length} values, found ${saved?.length ?? 'none'}): was it written for another network shape?`,
+      );
     }
   }
   const optimizerStates = partState(state, 'optimizer');

@@ -20,7 +20,10 @@ describe('MDPO step size t_k = 1 - (k - 1)/K', () => {
 });
 
 describe('MDPO loss', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`has the gradient finite differences give, KL(π || π_old) included (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 8, actionSpace: space, actorScale: 20 });
       const batch = syntheticBatch(agent, 8, 8, 2);
@@ -38,7 +41,12 @@ describe('MDPO loss', () => {
       };
       const terms = mdpoLoss(agent, batch, batch.advantages, old, klWeight, buffers, true);
       expect(terms.kl).toBeGreaterThan(0);
-      expect(expectGradientsMatch(agent.paramGroups().filter((g) => g.name !== 'critic'), loss)).toBeGreaterThanOrEqual(40);
+      expect(
+        expectGradientsMatch(
+          agent.paramGroups().filter((g) => g.name !== 'critic'),
+          loss,
+        ),
+      ).toBeGreaterThanOrEqual(40);
     });
   }
 });
@@ -65,12 +73,26 @@ describe('mdpo algorithm', () => {
 
   it("declares mdpo_on's defaults", () => {
     const hp = mdpoHparams.parse({});
-    expect([hp.sgd_steps, hp.learning_rate, hp.anneal_lr, hp.norm_adv, hp.critic_epochs, hp.num_minibatches, hp.clip_coef]).toEqual([5, 3e-4, false, true, 5, 16, 0.2]);
+    expect([hp.sgd_steps, hp.learning_rate, hp.anneal_lr, hp.norm_adv, hp.critic_epochs, hp.num_minibatches, hp.clip_coef]).toEqual([
+      5,
+      3e-4,
+      false,
+      true,
+      5,
+      16,
+      0.2,
+    ]);
   });
 });
 
 describe('mdpo on Pendulum-v1', () => {
   it('improves in a short seeded run', async () => {
-    await expectLearns({ algo: 'mdpo', hparams: { num_envs: 4, num_steps: 256, gamma: 0.9, learning_rate: 3e-3, sgd_steps: 10 }, totalSteps: 40_960, seed: 1, margin: 250 });
+    await expectLearns({
+      algo: 'mdpo',
+      hparams: { num_envs: 4, num_steps: 256, gamma: 0.9, learning_rate: 3e-3, sgd_steps: 10 },
+      totalSteps: 40_960,
+      seed: 1,
+      margin: 250,
+    });
   });
 });

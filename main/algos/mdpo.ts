@@ -119,7 +119,8 @@ class Mdpo implements OnPolicyAlgorithm {
     if (hp.norm_adv) normalizeAdvantages(this.advantages);
     this.old.capture(batch.obs, rows);
     const stepSize = mdpoStepSize(context.update, context.totalUpdates);
-    let gradNorm = 0, first: MdpoLossTerms | null = null;
+    let gradNorm = 0,
+      first: MdpoLossTerms | null = null;
     for (let s = 0; s < hp.sgd_steps; s++) {
       const terms = mdpoLoss(agent, batch, this.advantages, this.old, 1 / stepSize, this.buffers, true);
       first ??= terms;

@@ -35,11 +35,17 @@ describe('KL(current || old)', () => {
     expect(kl[0]).toBeCloseTo(Math.log(0.5) + 2.5 - 0.5, 6);
   });
 
-  for (const [name, space] of [['Gaussian', uniformBox(3, -1, 1)], ['categorical', discrete(4)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(3, -1, 1)],
+    ['categorical', discrete(4)],
+  ] as const) {
     it(`has the gradient finite differences give, w.r.t. the current head and log-std (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 3, actionSpace: space });
-      const uniform = seededUniform(4), batch = 5, n = agent.headSize;
-      const oldHeads = randomArray(batch * n, uniform), heads = randomArray(batch * n, uniform);
+      const uniform = seededUniform(4),
+        batch = 5,
+        n = agent.headSize;
+      const oldHeads = randomArray(batch * n, uniform),
+        heads = randomArray(batch * n, uniform);
       const oldLogStd = randomArray(agent.logStd.length, uniform, 0.5);
       agent.logStd.set(randomArray(agent.logStd.length, uniform, 0.5));
       const weights = randomArray(batch, uniform);
@@ -48,7 +54,8 @@ describe('KL(current || old)', () => {
         klToOld(agent, oldHeads, oldLogStd, heads, batch, kl);
         return kl.reduce((s, v, b) => s + v * weights[b], 0);
       };
-      const dHead = new Float32Array(batch * n), dLogStd = new Float32Array(agent.logStd.length);
+      const dHead = new Float32Array(batch * n),
+        dLogStd = new Float32Array(agent.logStd.length);
       klToOldBackward(agent, oldHeads, oldLogStd, heads, batch, weights, dHead, dLogStd);
       for (let i = 0; i < heads.length; i++) expect(dHead[i]).toBeCloseTo(finiteDifference(loss, heads, i, 1e-2), 3);
       for (let k = 0; k < dLogStd.length; k++) expect(dLogStd[k]).toBeCloseTo(finiteDifference(loss, agent.logStd, k, 1e-2), 3);

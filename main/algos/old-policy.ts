@@ -77,7 +77,8 @@ export function klToOldBackward(
 ): void {
   const n = agent.headSize;
   if (agent.discrete) {
-    const logP = new Float64Array(n), logQ = new Float64Array(n);
+    const logP = new Float64Array(n),
+      logQ = new Float64Array(n);
     for (let b = 0, row = 0; b < batch; b++, row += n) {
       logSoftmax(heads, row, n, logP);
       logSoftmax(oldHeads, row, n, logQ);

@@ -71,6 +71,10 @@ export function joinStates(parts: Record<string, AdamState>): AdamState {
 export function partState(state: SavedState, part: string): SavedState {
   const prefix = `${part}/`;
   const pick = <T>(record: Record<string, T>) =>
-    Object.fromEntries(Object.entries(record).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    Object.fromEntries(
+      Object.entries(record)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
   return { scalars: pick(state.scalars), arrays: pick(state.arrays) };
 }

@@ -7,11 +7,15 @@ import { syntheticAgent, syntheticBatch } from './synthetic-agent.test-support.t
 import { expectGradientsMatch } from '../rl/gradient-check.test-support.ts';
 
 describe('policyGradientLoss', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`has the gradient finite differences give (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 13, actionSpace: space, actorScale: 20 });
       const batch = syntheticBatch(agent, 13, 8, 2);
-      const m = 16, hp = { ent_coef: 0.03, vf_coef: 0.7 };
+      const m = 16,
+        hp = { ent_coef: 0.03, vf_coef: 0.7 };
       const grads: LossGradients = { dLogProbs: new Float32Array(m), dEntropies: new Float32Array(m), dValues: new Float32Array(m) };
       const loss = () => {
         const t = policyGradientLoss(agent.evaluate(batch.obs, batch.actions, m), batch.advantages, batch.returns, m, hp, grads);

@@ -34,7 +34,8 @@ export function policyGradientLoss(
   hp: { ent_coef: number; vf_coef: number },
   grads: LossGradients,
 ): PolicyGradientLossTerms {
-  let pg = 0, ent = 0;
+  let pg = 0,
+    ent = 0;
   for (let i = 0; i < m; i++) {
     pg -= weights[i] * current.logProbs[i];
     grads.dLogProbs[i] = -weights[i] / m;

@@ -3,7 +3,8 @@ import type { Mlp } from '../rl/nn/mlp.ts';
 
 /** Polyak averaging in place: target <- tau * online + (1 - tau) * target (tau 1 copies). */
 export function polyakUpdate(target: Mlp, online: Mlp, tau: number): void {
-  const t = target.params, o = online.params;
+  const t = target.params,
+    o = online.params;
   if (t.length !== o.length) throw new Error(`polyak update between networks of ${t.length} and ${o.length} parameters`);
   for (let i = 0; i < t.length; i++) t[i] = tau * o[i] + (1 - tau) * t[i];
   target.paramsChanged();

@@ -12,11 +12,7 @@ import { seededUniform } from '../rl/numeric.test-support.ts';
 async function setup(actionSpace: Space, seed: number) {
   const uniform = seededUniform(seed);
   const backend = await selectBackend('fused');
-  const agent = new ActorCritic(
-    { obsSize: 3, actionSpace, policyArch: [8, 8], valueArch: [8, 8], activation: 'tanh', logStdInit: -0.3 },
-    backend,
-    uniform,
-  );
+  const agent = new ActorCritic({ obsSize: 3, actionSpace, policyArch: [8, 8], valueArch: [8, 8], activation: 'tanh', logStdInit: -0.3 }, backend, uniform);
   // Larger output weights than the 0.01 init so ratios move noticeably under perturbation.
   agent.actor.params.forEach((v, i, a) => (a[i] = v * 30));
   agent.paramsChanged();
@@ -44,7 +40,10 @@ async function setup(actionSpace: Space, seed: number) {
 }
 
 describe('ppoLoss gradients', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`match finite differences (${name} policy)`, async () => {
       const { agent, m, grads, loss } = await setup(space, 7);
       loss();

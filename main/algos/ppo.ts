@@ -82,7 +82,11 @@ export function ppoLoss(current: Evaluation, mb: Minibatch, m: number, hp: PpoLo
   const { logProbs, entropies } = current;
   const { dLogProbs, dEntropies } = grads;
   const out: PolicyTermResult = { loss: 0, dLogRatio: 0, active: false };
-  let pg = 0, ent = 0, kl = 0, oldKl = 0, active = 0;
+  let pg = 0,
+    ent = 0,
+    kl = 0,
+    oldKl = 0,
+    active = 0;
   for (let i = 0; i < m; i++) {
     const logRatio = logProbs[i] - mb.logProbs[i];
     const ratio = Math.exp(logRatio);
@@ -134,8 +138,15 @@ export class PpoUpdate<H extends PpoUpdateHparams> implements OnPolicyAlgorithm 
     const term = this.variant.policyTerm(hp);
     const batchSize = batch.numSteps * batch.numEnvs;
     const minibatchSize = Math.max(1, Math.floor(batchSize / hp.num_minibatches));
-    let policyLoss = 0, valueLossSum = 0, entropy = 0, approxKl = 0, oldApproxKl = 0, activeFraction = 0, gradNorm = 0;
-    let minibatches = 0, epochsRun = 0;
+    let policyLoss = 0,
+      valueLossSum = 0,
+      entropy = 0,
+      approxKl = 0,
+      oldApproxKl = 0,
+      activeFraction = 0,
+      gradNorm = 0;
+    let minibatches = 0,
+      epochsRun = 0;
 
     for (let epoch = 0; epoch < hp.update_epochs; epoch++) {
       epochsRun++;
@@ -185,5 +196,6 @@ export const ppo: AlgorithmDefinition<typeof ppoHparams> = {
   title: 'PPO',
   description: 'Proximal Policy Optimization: clipped surrogate, GAE, minibatch epochs (CleanRL details)',
   hparamsSchema: ppoHparams,
-  create: (agent, hparams, rng) => new PpoUpdate(agent, hparams, rng, { schema: ppoHparams, policyTerm: (hp) => clippedSurrogate(hp.clip_coef), activeStat: 'clip_fraction' }),
+  create: (agent, hparams, rng) =>
+    new PpoUpdate(agent, hparams, rng, { schema: ppoHparams, policyTerm: (hp) => clippedSurrogate(hp.clip_coef), activeStat: 'clip_fraction' }),
 };

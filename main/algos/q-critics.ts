@@ -33,7 +33,10 @@ export class QCritics {
     this.online = Array.from({ length: count }, () => new QNetwork(spec, backend, uniform));
     this.targets = Array.from({ length: count }, () => new QNetwork(spec, backend, uniform));
     this.targets.forEach((target, i) => polyakUpdate(target.net, this.online[i].net, 1));
-    this.optimizer = new Adam(this.online.map((q) => q.net.params.length), { eps: 1e-8 });
+    this.optimizer = new Adam(
+      this.online.map((q) => q.net.params.length),
+      { eps: 1e-8 },
+    );
   }
 
   /** out [B] = min_i Q'_i(nextObs, nextActions) over the target critics. */
@@ -52,7 +55,8 @@ export class QCritics {
     let lossSum = 0;
     this.online.forEach((critic, i) => {
       const q = critic.forward(batch.obs, batch.actions, n);
-      let loss = 0, mean = 0;
+      let loss = 0,
+        mean = 0;
       for (let b = 0; b < n; b++) {
         const error = q[b] - targets[b];
         loss += error * error;
@@ -115,7 +119,12 @@ export class QCritics {
 
   /** Checkpoint names: qf<i> and qf<i>_target. */
   networks(): Record<string, Mlp> {
-    return Object.fromEntries(this.online.flatMap((q, i) => [[`qf${i + 1}`, q.net], [`qf${i + 1}_target`, this.targets[i].net]]));
+    return Object.fromEntries(
+      this.online.flatMap((q, i) => [
+        [`qf${i + 1}`, q.net],
+        [`qf${i + 1}_target`, this.targets[i].net],
+      ]),
+    );
   }
 
   private ensureBatch(batch: number, actionSize: number): void {

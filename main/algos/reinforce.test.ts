@@ -18,14 +18,24 @@ function expectedPolicyLoss(batch: RolloutBatch, weights: Float32Array): number 
 describe('reinforce', () => {
   it("declares PolicyGradientsJax's defaults and fixes gae_lambda at 1", () => {
     const hp = reinforceHparams.parse({});
-    expect([hp.learning_rate, hp.num_steps, hp.num_envs, hp.gamma, hp.ent_coef, hp.max_grad_norm, hp.baseline, hp.norm_adv]).toEqual([3e-4, 2048, 1, 0.99, 0, 0.5, false, false]);
+    expect([hp.learning_rate, hp.num_steps, hp.num_envs, hp.gamma, hp.ent_coef, hp.max_grad_norm, hp.baseline, hp.norm_adv]).toEqual([
+      3e-4,
+      2048,
+      1,
+      0.99,
+      0,
+      0.5,
+      false,
+      false,
+    ]);
     expect(hp.gae_lambda).toBe(1);
     expect(() => reinforceHparams.parse({ gae_lambda: 0.95 })).toThrow();
   });
 
   it('GAE with lambda 1 is the discounted return-to-go, bootstrapped only where an episode was cut', () => {
     // One env, 4 steps: the episode terminates at t = 1; a new one is cut by the rollout's end after t = 3.
-    const rewards = Float32Array.of(1, 2, 3, 4), values = Float32Array.of(0.5, -1, 2, 0.25);
+    const rewards = Float32Array.of(1, 2, 3, 4),
+      values = Float32Array.of(0.5, -1, 2, 0.25);
     const { returns } = computeGae({
       rewards,
       values,
@@ -64,7 +74,13 @@ describe('reinforce', () => {
 
 describe('reinforce on Pendulum-v1', () => {
   it('improves in a short seeded run', async () => {
-  // Whole 200-step episodes per env, so every return is a complete Monte-Carlo one. REINFORCE's variance makes it the slowest here.
-    await expectLearns({ algo: 'reinforce', hparams: { num_envs: 4, num_steps: 200, gamma: 0.9, learning_rate: 3e-3, baseline: true, norm_adv: true }, totalSteps: 120_000, seed: 1, margin: 70 });
+    // Whole 200-step episodes per env, so every return is a complete Monte-Carlo one. REINFORCE's variance makes it the slowest here.
+    await expectLearns({
+      algo: 'reinforce',
+      hparams: { num_envs: 4, num_steps: 200, gamma: 0.9, learning_rate: 3e-3, baseline: true, norm_adv: true },
+      totalSteps: 120_000,
+      seed: 1,
+      margin: 70,
+    });
   });
 });

@@ -7,7 +7,11 @@ import { ReplayBuffer } from './replay-buffer.ts';
 /** Transition t of env e: obs (t, e), next obs (t + 1, e) (or a distinct final obs), action t + e / 10, reward -t, terminated every 5th. */
 function addSteps(buffer: ReplayBuffer, from: number, to: number, numEnvs: number, episodeEnd?: (t: number) => boolean): void {
   for (let t = from; t < to; t++) {
-    const obs: number[] = [], next: number[] = [], actions: number[] = [], rewards: number[] = [], terminated: number[] = [];
+    const obs: number[] = [],
+      next: number[] = [],
+      actions: number[] = [],
+      rewards: number[] = [],
+      terminated: number[] = [];
     for (let e = 0; e < numEnvs; e++) {
       const ended = episodeEnd?.(t) ?? false;
       obs.push(t, e);
@@ -21,7 +25,14 @@ function addSteps(buffer: ReplayBuffer, from: number, to: number, numEnvs: numbe
 }
 
 function batchOf(size: number): TransitionBatch {
-  return { size, obs: new Float32Array(size * 2), actions: new Float32Array(size), rewards: new Float32Array(size), nextObs: new Float32Array(size * 2), terminated: new Float32Array(size) };
+  return {
+    size,
+    obs: new Float32Array(size * 2),
+    actions: new Float32Array(size),
+    rewards: new Float32Array(size),
+    nextObs: new Float32Array(size * 2),
+    terminated: new Float32Array(size),
+  };
 }
 
 describe('ReplayBuffer', () => {
@@ -49,7 +60,8 @@ describe('ReplayBuffer', () => {
   it('samples whole transitions uniformly with replacement, the same for the same seed', () => {
     const buffer = new ReplayBuffer(100, 2, 1);
     addSteps(buffer, 0, 10, 1);
-    const a = batchOf(2000), b = batchOf(2000);
+    const a = batchOf(2000),
+      b = batchOf(2000);
     buffer.sample(Rng.fromSeed(3), a);
     buffer.sample(Rng.fromSeed(3), b);
     expect(a).toEqual(b);
@@ -90,7 +102,14 @@ describe('ReplayBuffer', () => {
     buffer.add([0], [2], [0], [0], [0], 1);
     const restored = new ReplayBuffer(4, 1, 1);
     restored.loadState(buffer.saveState(1));
-    const batch: TransitionBatch = { size: 1, obs: new Float32Array(1), actions: new Float32Array(1), rewards: new Float32Array(1), nextObs: new Float32Array(1), terminated: new Float32Array(1) };
+    const batch: TransitionBatch = {
+      size: 1,
+      obs: new Float32Array(1),
+      actions: new Float32Array(1),
+      rewards: new Float32Array(1),
+      nextObs: new Float32Array(1),
+      terminated: new Float32Array(1),
+    };
     const rng = Rng.fromSeed(0);
     // Find row 0 (obs 1) and check its next obs kept its sign.
     do restored.sample(rng, batch);

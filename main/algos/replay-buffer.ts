@@ -57,7 +57,14 @@ export class ReplayBuffer {
    * Stores one vector step of n envs, env e in the row after env e-1's:
    * obs and nextObs [n, obsSize], actions [n, actionSize], rewards and terminated [n].
    */
-  add(obs: ArrayLike<number>, nextObs: ArrayLike<number>, actions: ArrayLike<number>, rewards: ArrayLike<number>, terminated: ArrayLike<number>, n: number): void {
+  add(
+    obs: ArrayLike<number>,
+    nextObs: ArrayLike<number>,
+    actions: ArrayLike<number>,
+    rewards: ArrayLike<number>,
+    terminated: ArrayLike<number>,
+    n: number,
+  ): void {
     const { obsSize, actionSize } = this;
     for (let e = 0; e < n; e++) {
       const row = this.position;
@@ -118,9 +125,11 @@ export class ReplayBuffer {
     const { obsSize, actionSize } = this;
     const expected = { obs: size * obsSize, actions: size * actionSize, rewards: size, terminated: size };
     for (const [name, length] of Object.entries(expected)) {
-      if (state.arrays[name]?.length !== length) throw new Error(`replay buffer state "${name}" should hold ${length} values, found ${state.arrays[name]?.length ?? 'none'}`);
+      if (state.arrays[name]?.length !== length)
+        throw new Error(`replay buffer state "${name}" should hold ${length} values, found ${state.arrays[name]?.length ?? 'none'}`);
     }
-    const rows = state.arrays.next_obs_rows, nextObs = state.arrays.next_obs;
+    const rows = state.arrays.next_obs_rows,
+      nextObs = state.arrays.next_obs;
     if (!rows || nextObs?.length !== rows.length * obsSize) throw new Error('replay buffer state lacks consistent "next_obs_rows" and "next_obs"');
     this.obs.set(state.arrays.obs);
     this.actions.set(state.arrays.actions);

@@ -4,7 +4,8 @@ import { RmsProp } from './rmsprop.ts';
 describe('RmsProp', () => {
   it('takes torch.optim.RMSprop steps (alpha 0.99, eps 1e-5, not centered)', () => {
     const opt = new RmsProp([1]);
-    const p = Float32Array.of(1), g = new Float32Array(1);
+    const p = Float32Array.of(1),
+      g = new Float32Array(1);
     // Hand-computed: v = 0.99 v + 0.01 g², p -= lr · g / (√v + 1e-5).
     const steps = [
       { grad: 0.5, lr: 0.1, p: 0.00019996000799848979, v: 0.0025 },
@@ -29,7 +30,8 @@ describe('RmsProp', () => {
 
   it('resumes exactly from its state and rejects a state for other shapes', () => {
     const grads = [Float32Array.of(0.3, -0.1)];
-    const a = new RmsProp([2]), params = [Float32Array.of(1, 2)];
+    const a = new RmsProp([2]),
+      params = [Float32Array.of(1, 2)];
     a.step(params, grads, 0.01);
     const b = new RmsProp([2]);
     const saved = a.getState();

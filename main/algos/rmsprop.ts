@@ -39,7 +39,9 @@ export class RmsProp implements GroupOptimizer {
     this.t++;
     const { alpha, eps } = this;
     for (let k = 0; k < params.length; k++) {
-      const p = params[k], g = grads[k], v = this.squareAvg[k];
+      const p = params[k],
+        g = grads[k],
+        v = this.squareAvg[k];
       for (let i = 0; i < p.length; i++) {
         const gi = g[i] * scale;
         const vi = (v[i] = alpha * v[i] + (1 - alpha) * gi * gi);

@@ -16,8 +16,24 @@ async function tinySac(seed: number, hparams: Record<string, unknown> = {}) {
 describe('sac', () => {
   it("declares CleanRL's sac_continuous_action defaults", () => {
     const hp = sacHparams.parse({});
-    expect([hp.policy_lr, hp.q_lr, hp.policy_frequency, hp.target_network_frequency, hp.autotune, hp.alpha, hp.learning_starts]).toEqual([3e-4, 1e-3, 2, 1, true, 0.2, 5000]);
-    expect([hp.buffer_size, hp.gamma, hp.tau, hp.batch_size, hp.policy_arch, hp.q_arch, hp.activation]).toEqual([1_000_000, 0.99, 0.005, 256, '256,256', '256,256', 'relu']);
+    expect([hp.policy_lr, hp.q_lr, hp.policy_frequency, hp.target_network_frequency, hp.autotune, hp.alpha, hp.learning_starts]).toEqual([
+      3e-4,
+      1e-3,
+      2,
+      1,
+      true,
+      0.2,
+      5000,
+    ]);
+    expect([hp.buffer_size, hp.gamma, hp.tau, hp.batch_size, hp.policy_arch, hp.q_arch, hp.activation]).toEqual([
+      1_000_000,
+      0.99,
+      0.005,
+      256,
+      '256,256',
+      '256,256',
+      'relu',
+    ]);
     expect(sac.kind).toBe('off-policy');
   });
 

@@ -46,10 +46,19 @@ export class Sac implements OffPolicyAlgorithm {
   private dActions = new Float32Array(0);
   private dLogProbs = new Float32Array(0);
 
-  constructor(env: OffPolicyEnvSpec, private hp: SacHparams, backend: NnBackend, rng: Rng) {
+  constructor(
+    env: OffPolicyEnvSpec,
+    private hp: SacHparams,
+    backend: NnBackend,
+    rng: Rng,
+  ) {
     const uniform = () => rng.uniform();
     this.normal = () => rng.normal();
-    this.policy = new SquashedGaussianActor({ obsSize: env.obsSize, actionSpace: env.actionSpace, hiddenSizes: parseNetArch(hp.policy_arch), activation: hp.activation }, backend, uniform);
+    this.policy = new SquashedGaussianActor(
+      { obsSize: env.obsSize, actionSpace: env.actionSpace, hiddenSizes: parseNetArch(hp.policy_arch), activation: hp.activation },
+      backend,
+      uniform,
+    );
     const qSpec = { obsSize: env.obsSize, actionSize: env.actionSpace.size, hiddenSizes: parseNetArch(hp.q_arch), activation: hp.activation };
     this.critics = new QCritics(2, qSpec, backend, uniform);
     this.temperature = new EntropyTemperature(-env.actionSpace.size);
@@ -70,7 +79,8 @@ export class Sac implements OffPolicyAlgorithm {
   }
 
   train(batch: TransitionBatch): UpdateStats {
-    const hp = this.hp, n = batch.size;
+    const hp = this.hp,
+      n = batch.size;
     this.ensureBatch(n);
     this.steps++;
     const next = this.policy.sample(batch.nextObs, n, this.normal);

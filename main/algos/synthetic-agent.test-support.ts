@@ -51,10 +51,12 @@ export async function syntheticAgent(options: SyntheticOptions): Promise<ActorCr
  */
 export function syntheticBatch(agent: ActorCritic, seed: number, numSteps = 32, numEnvs = 2): RolloutBatch {
   const uniform = seededUniform(seed + 1000);
-  const rows = numSteps * numEnvs, obsSize = agent.spec.obsSize;
+  const rows = numSteps * numEnvs,
+    obsSize = agent.spec.obsSize;
   const obs = randomArray(rows * obsSize, uniform, 2);
   const actions = new Float32Array(rows * agent.actionSize);
-  const logProbs = new Float32Array(rows), values = new Float32Array(rows);
+  const logProbs = new Float32Array(rows),
+    values = new Float32Array(rows);
   agent.act(obs, rows, Rng.fromSeed(seed + 2000), actions, logProbs, values);
   const advantages = randomArray(rows, uniform, 1.5);
   return {

@@ -13,7 +13,11 @@ import { expectLearns } from '../trainer/learning-check.test-support.ts';
 
 async function tinyTd3(seed: number, hparams: Record<string, unknown> = {}) {
   const hp = td3Hparams.parse({ ...tinyNets, ...hparams });
-  const learner = new DeterministicPolicyGradient(tinyEnv, hp, await selectBackend('fused'), Rng.fromSeed(seed), { schema: td3Hparams, critics: 2, targetActionNoise: smoothTargetActions });
+  const learner = new DeterministicPolicyGradient(tinyEnv, hp, await selectBackend('fused'), Rng.fromSeed(seed), {
+    schema: td3Hparams,
+    critics: 2,
+    targetActionNoise: smoothTargetActions,
+  });
   return learner;
 }
 
@@ -21,7 +25,15 @@ describe('td3', () => {
   it("declares CleanRL's td3_continuous_action defaults", () => {
     const hp = td3Hparams.parse({});
     expect([hp.policy_noise, hp.noise_clip, hp.policy_frequency, hp.exploration_noise, hp.tau, hp.batch_size]).toEqual([0.2, 0.5, 2, 0.1, 0.005, 256]);
-    expect([hp.buffer_size, hp.learning_starts, hp.policy_arch, hp.q_arch, hp.activation, hp.learning_rate, hp.gamma]).toEqual([1_000_000, 25_000, '256,256', '256,256', 'relu', 3e-4, 0.99]);
+    expect([hp.buffer_size, hp.learning_starts, hp.policy_arch, hp.q_arch, hp.activation, hp.learning_rate, hp.gamma]).toEqual([
+      1_000_000,
+      25_000,
+      '256,256',
+      '256,256',
+      'relu',
+      3e-4,
+      0.99,
+    ]);
     expect(td3.kind).toBe('off-policy');
   });
 
@@ -34,7 +46,10 @@ describe('td3', () => {
     expect(Array.from(actions)).toEqual([2, 0.75, -2, 1]);
   });
 
-  for (const [name, critics] of [['DDPG, one critic', 1], ['TD3, twin critics', 2]] as const) {
+  for (const [name, critics] of [
+    ['DDPG, one critic', 1],
+    ['TD3, twin critics', 2],
+  ] as const) {
     it(`backpropagates dQ1/da into the actor: gradients match finite differences (${name})`, async () => {
       const hp = ddpgHparams.parse(tinyNets);
       const learner = new DeterministicPolicyGradient(tinyEnv, hp, await selectBackend('fused'), Rng.fromSeed(3), { schema: ddpgHparams, critics });
@@ -72,7 +87,8 @@ describe('td3', () => {
 
   it('explores around μ(s) with Gaussian noise of scale · exploration_noise, inside the Box', async () => {
     const learner = await tinyTd3(7, { exploration_noise: 0.5 });
-    const n = 4000, obs = new Float32Array(n * 3).fill(0.3);
+    const n = 4000,
+      obs = new Float32Array(n * 3).fill(0.3);
     const actions = new Float32Array(n * 2);
     learner.explore(obs, n, actions);
     const mu = learner.policy.forward(obs, 1).slice();
@@ -95,7 +111,16 @@ describe('td3', () => {
 describe('td3 on Pendulum-v1', () => {
   it('improves in a short seeded run', async () => {
     // Sized to take seconds: small nets and batches, an early start, faster targets (the preset trains longer).
-    const hparams = { learning_starts: 500, batch_size: 64, policy_arch: '64,64', q_arch: '64,64', learning_rate: 1e-3, gamma: 0.98, tau: 0.02, log_every: 500 };
+    const hparams = {
+      learning_starts: 500,
+      batch_size: 64,
+      policy_arch: '64,64',
+      q_arch: '64,64',
+      learning_rate: 1e-3,
+      gamma: 0.98,
+      tau: 0.02,
+      log_every: 500,
+    };
     await expectLearns({ algo: 'td3', hparams, totalSteps: 3500, seed: 1, margin: 400 });
   });
 });

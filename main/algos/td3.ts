@@ -28,7 +28,13 @@ export type Td3Hparams = z.infer<typeof td3Hparams>;
  * Target policy smoothing, in place over the target actor's actions a' [B, A]:
  * a' <- clip(a' + clip(ε · policy_noise, -noise_clip, noise_clip) · scale, low, high), ε ~ N(0, 1).
  */
-export function smoothTargetActions(nextActions: Float32Array, batch: number, hp: Pick<Td3Hparams, 'policy_noise' | 'noise_clip'>, box: TanhBox, rng: Pick<Rng, 'normal'>): void {
+export function smoothTargetActions(
+  nextActions: Float32Array,
+  batch: number,
+  hp: Pick<Td3Hparams, 'policy_noise' | 'noise_clip'>,
+  box: TanhBox,
+  rng: Pick<Rng, 'normal'>,
+): void {
   const a = box.scale.length;
   for (let i = 0; i < batch * a; i++) {
     const k = i % a;

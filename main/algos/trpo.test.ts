@@ -85,7 +85,8 @@ describe('TRPO policy step', () => {
     const algo = trpo.create(agent, trpoHparams.parse({}), Rng.fromSeed(4));
     const batch = syntheticBatch(agent, 4);
     batch.advantages.fill(0);
-    const actorBefore = agent.actor.params.slice(), logStdBefore = agent.logStd.slice();
+    const actorBefore = agent.actor.params.slice(),
+      logStdBefore = agent.logStd.slice();
     const stats = algo.update(batch, context);
     expect(stats.step_accepted).toBe(0);
     expect(agent.actor.params).toEqual(actorBefore);

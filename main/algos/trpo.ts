@@ -137,7 +137,15 @@ class Trpo implements OnPolicyAlgorithm {
     const fx = new Float64Array(g.length);
     multiply(cg.x, fx);
     const xFx = dot(cg.x, fx);
-    const result: TrpoStepResult = { kl: 0, lineSearchSteps: 0, accepted: false, improvement: 0, expectedImprovement: 0, policyGradNorm, cgResidual: cg.residualSquared };
+    const result: TrpoStepResult = {
+      kl: 0,
+      lineSearchSteps: 0,
+      accepted: false,
+      improvement: 0,
+      expectedImprovement: 0,
+      policyGradNorm,
+      cgResidual: cg.residualSquared,
+    };
     if (!(xFx > 0) || !Number.isFinite(xFx)) return result; // g = 0: nothing to climb
     const beta = Math.sqrt((2 * hp.max_kl) / xFx);
     result.expectedImprovement = beta * dot(g, cg.x);

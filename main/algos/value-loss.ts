@@ -16,7 +16,9 @@ export function valueLoss(
 ): number {
   let sum = 0;
   for (let i = 0; i < m; i++) {
-    const v = values[i], target = returns[i], vOld = oldValues[i];
+    const v = values[i],
+      target = returns[i],
+      vOld = oldValues[i];
     const unclippedErr = v - target;
     if (clipRange !== null) {
       const delta = Math.min(Math.max(v - vOld, -clipRange), clipRange);

@@ -48,7 +48,9 @@ describe('V-MPO temperature', () => {
     for (const eta of [0.1, 0.7, 1, 3]) {
       const { dEta } = temperatureLoss(advantages, selected, 4, eta, 0.01, weights);
       const h = 1e-6;
-      const numeric = (temperatureLoss(advantages, selected, 4, eta + h, 0.01, weights).loss - temperatureLoss(advantages, selected, 4, eta - h, 0.01, weights).loss) / (2 * h);
+      const numeric =
+        (temperatureLoss(advantages, selected, 4, eta + h, 0.01, weights).loss - temperatureLoss(advantages, selected, 4, eta - h, 0.01, weights).loss) /
+        (2 * h);
       expect(dEta).toBeCloseTo(numeric, 6);
     }
   });
@@ -60,7 +62,10 @@ describe('V-MPO temperature', () => {
 });
 
 describe('V-MPO loss', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`has network gradients that match finite differences, KL terms included (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 21, actionSpace: space, actorScale: 20 });
       const batch = syntheticBatch(agent, 21, 8, 2);
@@ -75,7 +80,8 @@ describe('V-MPO loss', () => {
       const hp = vmpoHparams.parse({ vf_coef: 0.7 });
       const multipliers = Float32Array.of(0.8, 3, 5);
       const grads: LossGradients = { dLogProbs: new Float32Array(m), dEntropies: new Float32Array(m), dValues: new Float32Array(m) };
-      const dMultipliers = new Float32Array(3), scratch = new VmpoScratch();
+      const dMultipliers = new Float32Array(3),
+        scratch = new VmpoScratch();
       const terms = () => vmpoLoss(agent, agent.evaluate(mb.obs, mb.actions, m), mb, old.heads, old.logStd, m, hp, multipliers, grads, dMultipliers, scratch);
       // The loss as seen by the networks: ψ and the multipliers are constants (stop-gradient).
       const loss = () => {
@@ -104,14 +110,29 @@ describe('V-MPO loss', () => {
     const old = new OldPolicy(agent);
     old.capture(batch.obs, 16);
     const grads: LossGradients = { dLogProbs: new Float32Array(16), dEntropies: new Float32Array(16), dValues: new Float32Array(16) };
-    const t = vmpoLoss(agent, agent.evaluate(batch.obs, batch.actions, 16), batch, old.heads, old.logStd, 16, vmpoHparams.parse({}), Float32Array.of(1, 1, 1), grads, new Float32Array(3), new VmpoScratch());
+    const t = vmpoLoss(
+      agent,
+      agent.evaluate(batch.obs, batch.actions, 16),
+      batch,
+      old.heads,
+      old.logStd,
+      16,
+      vmpoHparams.parse({}),
+      Float32Array.of(1, 1, 1),
+      grads,
+      new Float32Array(3),
+      new VmpoScratch(),
+    );
     expect(t.klMu).toBe(0);
     expect(t.klSigma).toBe(0);
   });
 });
 
 describe('vmpo algorithm', () => {
-  for (const [name, space] of [['Gaussian', uniformBox(2, -1, 1)], ['categorical', discrete(3)]] as const) {
+  for (const [name, space] of [
+    ['Gaussian', uniformBox(2, -1, 1)],
+    ['categorical', discrete(3)],
+  ] as const) {
     it(`moves the policy away from the collecting one: its KL is non-zero after a step (${name})`, async () => {
       const agent = await syntheticAgent({ seed: 5, actionSpace: space, actorScale: 10 });
       const batch = syntheticBatch(agent, 5);

@@ -60,7 +60,9 @@ export const vmpoHparams = z
 export type VmpoHparams = z.infer<typeof vmpoHparams>;
 
 /** Indices into the multipliers array. */
-const ETA = 0, ALPHA_MU = 1, ALPHA_SIGMA = 2;
+const ETA = 0,
+  ALPHA_MU = 1,
+  ALPHA_SIGMA = 2;
 
 /**
  * selected[i] = 1 where advantages[i] >= their median (the mean of the two middle values for even m,
@@ -86,7 +88,8 @@ export function temperatureLoss(
   epsEta: number,
   weights: Float64Array,
 ): { loss: number; dEta: number } {
-  let max = -Infinity, count = 0;
+  let max = -Infinity,
+    count = 0;
   for (let i = 0; i < m; i++) if (selected[i]) max = Math.max(max, advantages[i] / eta);
   let sum = 0;
   for (let i = 0; i < m; i++) {

@@ -27,7 +27,17 @@ const program = new Command('bench:compare')
   .option('--runs <dir>', 'keep the runs here (default: a temp folder)')
   .option('--jobs <n>', 'runs at once (one per core; their wall times are then measured beside each other)', positiveInt, 1);
 program.parse(process.argv);
-const opts = program.opts<{ env: string; steps: number; out: string; algos?: string; seeds: number; firstSeed: number; evalEpisodes: number; runs?: string; jobs: number }>();
+const opts = program.opts<{
+  env: string;
+  steps: number;
+  out: string;
+  algos?: string;
+  seeds: number;
+  firstSeed: number;
+  evalEpisodes: number;
+  runs?: string;
+  jobs: number;
+}>();
 
 const algos = opts.algos ? opts.algos.split(',') : listAlgorithms().map((a) => a.id);
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-compare-'));
@@ -39,7 +49,18 @@ const fmt = (x: number) => x.toFixed(1);
 
 const jobs = algos.flatMap((algo) => seedRange(opts.firstSeed, opts.seeds).map((seed) => ({ algo, seed })));
 const results = await runInLanes(jobs, opts.jobs, ({ algo, seed }) =>
-  learnSeed({ env: opts.env, algo, steps: opts.steps, sets: [], evalEpisodes: opts.evalEpisodes, runsDir, onSeed: (r) => console.error(JSON.stringify({ algo, ...r })) }, seed),
+  learnSeed(
+    {
+      env: opts.env,
+      algo,
+      steps: opts.steps,
+      sets: [],
+      evalEpisodes: opts.evalEpisodes,
+      runsDir,
+      onSeed: (r) => console.error(JSON.stringify({ algo, ...r })),
+    },
+    seed,
+  ),
 );
 const rows = algos.map((algo) => ({ algo, seeds: results.filter((_, i) => jobs[i].algo === algo) }));
 
@@ -69,5 +90,12 @@ const series = rows.flatMap(({ algo, seeds }) =>
 );
 fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
 fs.writeFileSync(`${opts.out}.md`, table);
-fs.writeFileSync(`${opts.out}.svg`, learningCurveSvg(series, { title: `${opts.env}: training return, ${opts.seeds} seeds per algorithm`, xLabel: 'env steps', yLabel: 'return (training episodes)' }));
+fs.writeFileSync(
+  `${opts.out}.svg`,
+  learningCurveSvg(series, {
+    title: `${opts.env}: training return, ${opts.seeds} seeds per algorithm`,
+    xLabel: 'env steps',
+    yLabel: 'return (training episodes)',
+  }),
+);
 console.log(JSON.stringify({ env: opts.env, steps: opts.steps, random, runs_dir: runsDir, results: rows }));

@@ -11,9 +11,28 @@ describe('niceTicks', () => {
 
 describe('learningCurveSvg', () => {
   const series = [
-    { group: 'ppo', points: [[0, -1200], [50_000, -600], [100_000, -200]] as const },
-    { group: 'ppo', points: [[0, -1100], [100_000, -300]] as const },
-    { group: 'a2c <fast>', points: [[0, -1300], [100_000, -900]] as const },
+    {
+      group: 'ppo',
+      points: [
+        [0, -1200],
+        [50_000, -600],
+        [100_000, -200],
+      ] as const,
+    },
+    {
+      group: 'ppo',
+      points: [
+        [0, -1100],
+        [100_000, -300],
+      ] as const,
+    },
+    {
+      group: 'a2c <fast>',
+      points: [
+        [0, -1300],
+        [100_000, -900],
+      ] as const,
+    },
   ];
   const svg = learningCurveSvg(series, { title: 'Pendulum & co', xLabel: 'env steps', yLabel: 'return' });
 
@@ -27,7 +46,11 @@ describe('learningCurveSvg', () => {
   });
 
   it('maps the data inside the plot area: larger returns higher up', () => {
-    const first = svg.match(/<polyline[^>]*points="([^"]+)"/)?.[1].split(' ').map((p) => p.split(',').map(Number)) ?? [];
+    const first =
+      svg
+        .match(/<polyline[^>]*points="([^"]+)"/)?.[1]
+        .split(' ')
+        .map((p) => p.split(',').map(Number)) ?? [];
     expect(first).toHaveLength(3);
     expect(first[2][0]).toBeGreaterThan(first[0][0]);
     expect(first[2][1]).toBeLessThan(first[0][1]);

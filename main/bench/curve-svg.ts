@@ -34,14 +34,18 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 const formatTick = (v: number) => (Math.abs(v) >= 1e4 ? `${v / 1e3}k` : String(v));
 
 export function learningCurveSvg(series: readonly CurveSeries[], options: CurveChartOptions): string {
-  const width = options.width ?? 760, height = options.height ?? 420;
+  const width = options.width ?? 760,
+    height = options.height ?? 420;
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) throw new Error(`no points to plot for "${options.title}"`);
-  const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
-  const xTicks = niceTicks(0, Math.max(...xs)), yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
+  const xs = all.map((p) => p[0]),
+    ys = all.map((p) => p[1]);
+  const xTicks = niceTicks(0, Math.max(...xs)),
+    yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
   const [x0, x1] = [0, Math.max(xTicks.at(-1) as number, Math.max(...xs))];
   const [y0, y1] = [Math.min(yTicks[0], Math.min(...ys)), Math.max(yTicks.at(-1) as number, Math.max(...ys))];
-  const plotW = width - MARGIN.left - MARGIN.right, plotH = height - MARGIN.top - MARGIN.bottom;
+  const plotW = width - MARGIN.left - MARGIN.right,
+    plotH = height - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (y: number) => MARGIN.top + plotH - ((y - y0) / (y1 - y0 || 1)) * plotH;
   const groups = [...new Set(series.map((s) => s.group))];
@@ -68,7 +72,8 @@ export function learningCurveSvg(series: readonly CurveSeries[], options: CurveC
     parts.push(`<polyline fill="none" stroke="${colour(s.group)}" stroke-width="1.5" stroke-opacity="0.85" points="${d}"/>`);
   }
   groups.forEach((group, i) => {
-    const y = MARGIN.top + 10 + i * 18, x = MARGIN.left + plotW + 14;
+    const y = MARGIN.top + 10 + i * 18,
+      x = MARGIN.left + plotW + 14;
     parts.push(`<line x1="${x}" x2="${x + 18}" y1="${y}" y2="${y}" stroke="${colour(group)}" stroke-width="3"/>`);
     parts.push(`<text x="${x + 24}" y="${y + 4}">${escape(group)}</text>`);
   });

@@ -20,7 +20,12 @@ describe('gaitStats', () => {
     const heights = [0.1, 0.3, 0.5, 0.3, 0.1, 0.1, 0.2, 0.1, 0.1, 0.1];
     const stats = gaitStats(ball, frames(heights), heights.length, 0.01, 0.005);
     expect(stats).toEqual({
-      steps: 10, airborneFraction: 0.4, flightPhases: 2, flightsPerSecond: 20, rootHeightRange: [0.1, 0.5], rootTiltMaxDeg: 0,
+      steps: 10,
+      airborneFraction: 0.4,
+      flightPhases: 2,
+      flightsPerSecond: 20,
+      rootHeightRange: [0.1, 0.5],
+      rootTiltMaxDeg: 0,
     });
   });
 
@@ -31,7 +36,8 @@ describe('gaitStats', () => {
 
   it('reports how far the root body tilts: upright, on its side, upside down', () => {
     const tilted = (qx: number, qw: number) => [0, 0, 0, 0, 0, 0, 1, 0, 0, 0.2, qx, 0, 0, qw];
-    const s45 = Math.sin(Math.PI / 4), c45 = Math.cos(Math.PI / 4);
+    const s45 = Math.sin(Math.PI / 4),
+      c45 = Math.cos(Math.PI / 4);
     // quaternions of 0, 90 and 180 degrees about x
     const frames = [...tilted(0, 1), ...tilted(s45, c45)];
     expect(gaitStats(ball, frames, 2, 0.01, 0.005).rootTiltMaxDeg).toBeCloseTo(90, 6);

@@ -23,8 +23,12 @@ export interface GaitStats {
 
 export function gaitStats(scene: Scene, frames: ArrayLike<number>, steps: number, dtSeconds: number, clearance: number): GaitStats {
   const stride = scene.bodies.length * FRAME_STRIDE;
-  let airborne = 0, flightPhases = 0, wasAirborne = false;
-  let lowestRoot = Infinity, highestRoot = -Infinity, leastUp = 1;
+  let airborne = 0,
+    flightPhases = 0,
+    wasAirborne = false;
+  let lowestRoot = Infinity,
+    highestRoot = -Infinity,
+    leastUp = 1;
   for (let t = 0; t < steps; t++) {
     const inAir = lowestPoint(scene, frames as readonly number[], t * stride) > clearance;
     if (inAir) airborne++;

@@ -15,7 +15,7 @@ import { gaitStats } from './gait-stats.ts';
 const program = new Command('bench:gait')
   .argument('<runs...>', 'run folders')
   .option('--episodes <n>', 'evaluation episodes per run', positiveInt, 3)
-  .option('--seed <n>', 'seed of the first episode (gaitlab eval\'s default)', nonNegativeInt, 10_000)
+  .option('--seed <n>', "seed of the first episode (gaitlab eval's default)", nonNegativeInt, 10_000)
   .option('--clearance <m>', 'height above the floor that counts as in the air', positiveNumber, 0.005);
 program.parse(process.argv);
 const opts = program.opts<{ episodes: number; seed: number; clearance: number }>();
@@ -28,9 +28,26 @@ for (const dir of program.args) {
     const { trajectories } = trainer.recordEvaluation(opts.episodes, opts.seed);
     const episodes = trajectories.map((t) => {
       const stats = gaitStats(t.scene, t.frames, t.rewards.length, t.dtSeconds, opts.clearance);
-      return { seed: t.seed, steps: stats.steps, airborne_fraction: +stats.airborneFraction.toFixed(3), flight_phases: stats.flightPhases, flights_per_s: +stats.flightsPerSecond.toFixed(2), root_height_m: stats.rootHeightRange.map((z) => +z.toFixed(3)), root_tilt_max_deg: +stats.rootTiltMaxDeg.toFixed(1) };
+      return {
+        seed: t.seed,
+        steps: stats.steps,
+        airborne_fraction: +stats.airborneFraction.toFixed(3),
+        flight_phases: stats.flightPhases,
+        flights_per_s: +stats.flightsPerSecond.toFixed(2),
+        root_height_m: stats.rootHeightRange.map((z) => +z.toFixed(3)),
+        root_tilt_max_deg: +stats.rootTiltMaxDeg.toFixed(1),
+      };
     });
-    console.log(JSON.stringify({ run: run.info.id, env: run.info.config.env, algo: run.info.config.algo, seed: run.info.config.seed, step: trajectories[0]?.step, episodes }));
+    console.log(
+      JSON.stringify({
+        run: run.info.id,
+        env: run.info.config.env,
+        algo: run.info.config.algo,
+        seed: run.info.config.seed,
+        step: trajectories[0]?.step,
+        episodes,
+      }),
+    );
   } finally {
     trainer.dispose();
   }

@@ -24,17 +24,20 @@ program.parse(process.argv);
 const opts = program.opts();
 
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-bench-'));
-const seeds = await benchLearn({
-  env: opts.env,
-  algo: opts.algo,
-  steps: opts.steps,
-  seeds: opts.seeds,
-  firstSeed: opts.firstSeed,
-  sets: opts.set,
-  evalEpisodes: opts.evalEpisodes,
-  runsDir,
-  onSeed: (result) => {
-    if (!opts.json) console.error(JSON.stringify(result));
+const seeds = await benchLearn(
+  {
+    env: opts.env,
+    algo: opts.algo,
+    steps: opts.steps,
+    seeds: opts.seeds,
+    firstSeed: opts.firstSeed,
+    sets: opts.set,
+    evalEpisodes: opts.evalEpisodes,
+    runsDir,
+    onSeed: (result) => {
+      if (!opts.json) console.error(JSON.stringify(result));
+    },
   },
-}, opts.jobs);
+  opts.jobs,
+);
 console.log(JSON.stringify({ env: opts.env, algo: opts.algo, runs_dir: runsDir, seeds }));

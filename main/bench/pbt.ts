@@ -33,7 +33,9 @@ const program = new Command('bench:pbt')
   .option('--json', 'JSON only');
 program.parse(process.argv);
 const opts = program.opts();
-const searchSeeds = String(opts.searchSeeds).split(',').map((s) => positiveInt(s.trim()));
+const searchSeeds = String(opts.searchSeeds)
+  .split(',')
+  .map((s) => positiveInt(s.trim()));
 const runsDir = opts.runs ? path.resolve(opts.runs) : fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-bench-pbt-'));
 const runs = new RunStore(runsDir);
 const log = (line: string) => (opts.json ? undefined : console.error(line));
@@ -57,7 +59,10 @@ async function evaluate(runId: string): Promise<number> {
 /** Runs one sweep to the end; the deterministic evaluation of each of its final trials, best first. */
 async function sweep(spec: SweepSpecInput): Promise<{ sweep: string; wallSeconds: number; trials: { run: string; eval: number; hparams: unknown }[] }> {
   const start = performance.now();
-  const controller = SweepController.create(runs, spec, new LocalExecutor(), { queue: false, listener: { onTrial: (t, what) => log(`  ${spec.name} trial ${t.trial}: ${what}`) } });
+  const controller = SweepController.create(runs, spec, new LocalExecutor(), {
+    queue: false,
+    listener: { onTrial: (t, what) => log(`  ${spec.name} trial ${t.trial}: ${what}`) },
+  });
   await controller.run();
   const wallSeconds = (performance.now() - start) / 1000;
   const trials = [];

@@ -43,7 +43,12 @@ for (const env of opts.env as string[]) {
     steps,
     env_steps_per_s: steps / wallSeconds,
     wall_s: wallSeconds,
-    seconds_per_2048_steps: { env: (sum('time_env_s') / steps) * 2048, acting: (sum('time_act_s') / steps) * 2048, update: (sum('time_update_s') / steps) * 2048, total: (wallSeconds / steps) * 2048 },
+    seconds_per_2048_steps: {
+      env: (sum('time_env_s') / steps) * 2048,
+      acting: (sum('time_act_s') / steps) * 2048,
+      update: (sum('time_update_s') / steps) * 2048,
+      total: (wallSeconds / steps) * 2048,
+    },
     share: { env: sum('time_env_s') / wallSeconds, acting: sum('time_act_s') / wallSeconds, update: sum('time_update_s') / wallSeconds },
   };
   trainer.dispose();

@@ -27,7 +27,11 @@ beforeAll(() => {
   runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-faults-'));
 });
 afterAll(() => {
-  console.log(`faults: ${Object.entries(report).map(([name, value]) => `${name} ${value}`).join(', ')}`);
+  console.log(
+    `faults: ${Object.entries(report)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+  );
   fs.rmSync(runsDir, { recursive: true, force: true });
 });
 
@@ -62,7 +66,9 @@ describe('fault suite', () => {
     let newest = 0;
     const counts = { kills: 0, survived: 0, checkpointLitter: 0, tornRows: 0 };
     for (let round = 0; round < KILLS; round++) {
-      const trainer = new CliProcess(round === 0 ? ['train', ...TINY, '--steps', '10000000', '--seed', '1', '--runs', runsDir] : ['resume', runId, '--runs', runsDir]);
+      const trainer = new CliProcess(
+        round === 0 ? ['train', ...TINY, '--steps', '10000000', '--seed', '1', '--runs', runsDir] : ['resume', runId, '--runs', runsDir],
+      );
       dir = await trainer.runDir();
       runId = path.basename(dir);
       expect(startedFrom(trainer), trainer.stderr).toBe(newest);
@@ -78,7 +84,12 @@ describe('fault suite', () => {
       newest = checkRun(dir, 1);
       counts.survived++;
     }
-    Object.assign(report, { kills: counts.kills, survived: counts.survived, 'killed mid-checkpoint (litter left)': counts.checkpointLitter, 'torn rows': counts.tornRows });
+    Object.assign(report, {
+      kills: counts.kills,
+      survived: counts.survived,
+      'killed mid-checkpoint (litter left)': counts.checkpointLitter,
+      'torn rows': counts.tornRows,
+    });
 
     const total = newest + 3 * STEPS_PER_UPDATE;
     const last = await gaitlab(['resume', runId, '--runs', runsDir, '--steps', String(total)]);
@@ -146,7 +157,9 @@ describe('fault suite', () => {
     const dir = await trainer.runDir();
     const second = await gaitlab(['resume', path.basename(dir), '--runs', runsDir]);
     expect(second.code).toBe(1);
-    expect(second.stderr.trim()).toMatch(new RegExp(`^gaitlab: run \\S+ is being written by pid ${trainer.child.pid} on ${os.hostname()} since \\S+; stop that one first[^\\n]*$`));
+    expect(second.stderr.trim()).toMatch(
+      new RegExp(`^gaitlab: run \\S+ is being written by pid ${trainer.child.pid} on ${os.hostname()} since \\S+; stop that one first[^\\n]*$`),
+    );
     trainer.child.kill('SIGINT');
     expect((await trainer.exited).code, trainer.stderr).toBe(0);
     checkRun(dir, 0);

@@ -13,8 +13,26 @@ let trainedRun: string;
 beforeAll(async () => {
   runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-cli-'));
   const result = await gaitlab([
-    'train', '--env', 'Pendulum-v1', '--steps', '1024', '--seed', '3', '--envs', '1', '--runs', runsDir, '--json',
-    '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '2',
+    'train',
+    '--env',
+    'Pendulum-v1',
+    '--steps',
+    '1024',
+    '--seed',
+    '3',
+    '--envs',
+    '1',
+    '--runs',
+    runsDir,
+    '--json',
+    '--set',
+    'num_steps=256',
+    '--set',
+    'num_minibatches=4',
+    '--set',
+    'update_epochs=2',
+    '--checkpoint-every',
+    '2',
   ]);
   expect(result.stderr).not.toMatch(/gaitlab: /);
   expect(result.code).toBe(0);
@@ -30,9 +48,27 @@ describe('gaitlab train', () => {
     expect(info.status).toBe('finished');
     expect(info.config.env).toBe('Pendulum-v1');
     expect(info.versions.backend).toBe('fused');
-    const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = fs
+      .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(4);
-    for (const key of ['step', 'wall_s', 'sps', 'episodes', 'return_mean', 'return_std', 'policy_loss', 'value_loss', 'entropy', 'approx_kl', 'clip_fraction', 'explained_variance', 'learning_rate']) {
+    for (const key of [
+      'step',
+      'wall_s',
+      'sps',
+      'episodes',
+      'return_mean',
+      'return_std',
+      'policy_loss',
+      'value_loss',
+      'entropy',
+      'approx_kl',
+      'clip_fraction',
+      'explained_variance',
+      'learning_rate',
+    ]) {
       expect(rows[3]).toHaveProperty(key);
     }
     expect(rows[3].step).toBe(1024);
@@ -51,10 +87,29 @@ describe('gaitlab train', () => {
   });
 
   it('says in one line when the budget is not whole updates, and trains the steps it says', async () => {
-    const args = ['train', '--env', 'Pendulum-v1', '--seed', '5', '--envs', '1', '--runs', runsDir, '--json', '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=1'];
+    const args = [
+      'train',
+      '--env',
+      'Pendulum-v1',
+      '--seed',
+      '5',
+      '--envs',
+      '1',
+      '--runs',
+      runsDir,
+      '--json',
+      '--set',
+      'num_steps=256',
+      '--set',
+      'num_minibatches=4',
+      '--set',
+      'update_epochs=1',
+    ];
     const uneven = await gaitlab([...args, '--steps', '700']);
     expect(uneven.code).toBe(0);
-    expect(uneven.stderr.split('\n').filter((line) => line.startsWith('budget: '))).toEqual(['budget: trains 512 steps = 2 updates of 256 (the budget of 700 rounded down to whole updates)']);
+    expect(uneven.stderr.split('\n').filter((line) => line.startsWith('budget: '))).toEqual([
+      'budget: trains 512 steps = 2 updates of 256 (the budget of 700 rounded down to whole updates)',
+    ]);
     expect(JSON.parse(uneven.stdout.trim().split('\n').pop()!).step).toBe(512);
     const whole = await gaitlab([...args, '--steps', '512']);
     expect(whole.code).toBe(0);
@@ -63,10 +118,31 @@ describe('gaitlab train', () => {
 
   // Ctrl-C, kill (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s finishes the update, checkpoints it and exits cleanly; resume goes on from there', async (signal) => {
-    const child = spawn(process.execPath, nodeArgs(CLI, [
-      'train', '--env', 'Pendulum-v1', '--steps', '10000000', '--seed', '4', '--envs', '1', '--runs', runsDir, '--json',
-      '--set', 'num_steps=256', '--set', 'num_minibatches=4', '--set', 'update_epochs=2', '--checkpoint-every', '1000',
-    ]));
+    const child = spawn(
+      process.execPath,
+      nodeArgs(CLI, [
+        'train',
+        '--env',
+        'Pendulum-v1',
+        '--steps',
+        '10000000',
+        '--seed',
+        '4',
+        '--envs',
+        '1',
+        '--runs',
+        runsDir,
+        '--json',
+        '--set',
+        'num_steps=256',
+        '--set',
+        'num_minibatches=4',
+        '--set',
+        'update_epochs=2',
+        '--checkpoint-every',
+        '1000',
+      ]),
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -86,7 +162,11 @@ describe('gaitlab train', () => {
     expect(summary.status).toBe('stopped');
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
     expect(info).toMatchObject({ status: 'stopped', stopReason: `received ${signal}` });
-    const rows = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = fs
+      .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const stoppedAt = rows[rows.length - 1].step;
     expect(stoppedAt).toBe(summary.step);
     // the stop wrote a checkpoint of the last whole update (none was due by --checkpoint-every)
@@ -124,9 +204,17 @@ describe('bad input gets one clear message, a non-zero exit, and changes nothing
     ['more workers than envs', ['train', '--env', 'Pendulum-v1', '--envs', '2', '--workers', '3'], /workers: 3 workers for 2 envs.*at most num_envs \(2\)/],
     ['zero --video-every', ['train', '--env', 'Pendulum-v1', '--video-every', '0'], /--video-every.*expected a positive integer/],
     ['unknown --video-schedule', ['train', '--env', 'Pendulum-v1', '--video-schedule', 'weekly'], /'weekly' is invalid\. Allowed choices are capped-cubic/],
-    ['two video schedules', ['train', '--env', 'Pendulum-v1', '--video-every', '2', '--video-schedule', 'capped-cubic'], /'--video-every <updates>' cannot be used with option '--video-schedule <kind>'/],
+    [
+      'two video schedules',
+      ['train', '--env', 'Pendulum-v1', '--video-every', '2', '--video-schedule', 'capped-cubic'],
+      /'--video-every <updates>' cannot be used with option '--video-schedule <kind>'/,
+    ],
     ['odd --video-size', ['train', '--env', 'Pendulum-v1', '--video-every', '2', '--video-size', '333x200'], /--video-size \(width\): must be even/],
-    ['--video-size without a schedule', ['train', '--env', 'Pendulum-v1', '--video-size', '640x360'], /--video-size is the size of scheduled videos: add --video-every N or --video-schedule capped-cubic/],
+    [
+      '--video-size without a schedule',
+      ['train', '--env', 'Pendulum-v1', '--video-size', '640x360'],
+      /--video-size is the size of scheduled videos: add --video-every N or --video-schedule capped-cubic/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

@@ -34,13 +34,27 @@ export function buildProgram(): Command {
     .option('--steps <n>', 'training budget in env steps (default: preset, else 1,000,000)', positiveInt)
     .option('--seed <n>', 'seed', nonNegativeInt, 1)
     .option('--envs <n>', 'parallel environments (num_envs)', positiveInt)
-    .option('--workers <k>', 'threads stepping the envs: the trainer thread and k - 1 workers (0 or 1: the trainer thread alone); at most num_envs', nonNegativeInt, 0)
+    .option(
+      '--workers <k>',
+      'threads stepping the envs: the trainer thread and k - 1 workers (0 or 1: the trainer thread alone); at most num_envs',
+      nonNegativeInt,
+      0,
+    )
     .option('--set <key=value>', 'set a hyperparameter (repeatable)', collect, [])
     .option('--preset <file>', 'preset JSON file ({ "hparams": {...}, "totalSteps": N })')
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('auto'))
     .option('--checkpoint-every <updates>', 'updates between checkpoints', positiveInt, 10)
-    .addOption(new Option('--video-every <updates>', "record an evaluation video into the run's videos/ folder every N updates (at the next checkpoint)").argParser(positiveInt).conflicts('videoSchedule'))
-    .addOption(new Option('--video-schedule <kind>', "record videos of training episodes on Gymnasium's capped-cubic schedule (episodes 0, 1, 8, 27, ..., 1000, 2000, ...)").choices(['capped-cubic']))
+    .addOption(
+      new Option('--video-every <updates>', "record an evaluation video into the run's videos/ folder every N updates (at the next checkpoint)")
+        .argParser(positiveInt)
+        .conflicts('videoSchedule'),
+    )
+    .addOption(
+      new Option(
+        '--video-schedule <kind>',
+        "record videos of training episodes on Gymnasium's capped-cubic schedule (episodes 0, 1, 8, 27, ..., 1000, 2000, ...)",
+      ).choices(['capped-cubic']),
+    )
     .option('--video-size <WxH>', 'size of the scheduled videos (default 1280x720)')
     .addOption(runsOption())
     .option('--name <name>', 'run name')
@@ -78,7 +92,7 @@ export function buildProgram(): Command {
     .command('resume')
     .argument('<run>', 'run id or folder')
     .description('resume a run from its newest intact checkpoint (recording the videos its schedule asks for)')
-    .option('--checkpoint <step>', 'resume from this checkpoint instead; the run\'s later checkpoints, metrics and events are dropped', nonNegativeInt)
+    .option('--checkpoint <step>', "resume from this checkpoint instead; the run's later checkpoints, metrics and events are dropped", nonNegativeInt)
     .option('--steps <n>', 'raise the training budget to this many env steps', positiveInt)
     .addOption(runsOption())
     .option('--json', 'print one JSON summary as the last line of stdout')
@@ -112,9 +126,9 @@ export function buildProgram(): Command {
     .option('--checkpoint <step>', 'checkpoint step (default: latest)', nonNegativeInt)
     .option('--episodes <n>', 'evaluation episodes, one after another', positiveInt, 1)
     .option('--seed <n>', 'seed of the first evaluation episode', nonNegativeInt, 10_000)
-    .option('--trajectory <name>', 'a stored episode (in the run\'s trajectories/ folder) instead')
+    .option('--trajectory <name>', "a stored episode (in the run's trajectories/ folder) instead")
     .option('--montage', 'one episode from the same start per checkpoint, early to late, side by side')
-    .option('--out <file>', '.mp4 (H.264) or .webm (VP9) file (default: an .mp4 in the run\'s videos/ folder)')
+    .option('--out <file>', ".mp4 (H.264) or .webm (VP9) file (default: an .mp4 in the run's videos/ folder)")
     .option('--width <px>', 'frame width', positiveInt, 1280)
     .option('--height <px>', 'frame height', positiveInt, 720)
     .option('--fps <n>', 'frames per second (default: one frame per env step, in real time)', positiveNumber)
@@ -134,7 +148,19 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       const { listEnvs } = await import('../../sim/index.ts');
       const envs = listEnvs();
-      if (opts.json) return console.log(JSON.stringify(envs.map((e) => ({ id: e.id, description: e.description, obs: e.observationSpace.size, actions: e.actionSpace.kind === 'box' ? e.actionSpace.size : `discrete(${e.actionSpace.n})`, dtSeconds: e.dtSeconds, maxEpisodeSteps: e.maxEpisodeSteps }))));
+      if (opts.json)
+        return console.log(
+          JSON.stringify(
+            envs.map((e) => ({
+              id: e.id,
+              description: e.description,
+              obs: e.observationSpace.size,
+              actions: e.actionSpace.kind === 'box' ? e.actionSpace.size : `discrete(${e.actionSpace.n})`,
+              dtSeconds: e.dtSeconds,
+              maxEpisodeSteps: e.maxEpisodeSteps,
+            })),
+          ),
+        );
       for (const e of envs) {
         const act = e.actionSpace.kind === 'box' ? `${e.actionSpace.size}-d box` : `${e.actionSpace.n} discrete`;
         console.log(`${e.id.padEnd(26)} obs ${String(e.observationSpace.size).padStart(3)}  act ${act.padEnd(11)}  ${e.description}`);
@@ -148,7 +174,12 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       const { listAlgorithms, liveHparams } = await import('../algos/index.ts');
       const algos = listAlgorithms();
-      if (opts.json) return console.log(JSON.stringify(algos.map((a) => ({ id: a.id, title: a.title, description: a.description, live: liveHparams(a), hparams: a.hparamsSchema.toJSONSchema?.() }))));
+      if (opts.json)
+        return console.log(
+          JSON.stringify(
+            algos.map((a) => ({ id: a.id, title: a.title, description: a.description, live: liveHparams(a), hparams: a.hparamsSchema.toJSONSchema?.() })),
+          ),
+        );
       for (const a of algos) {
         console.log(`${a.id.padEnd(10)} ${a.description}`);
         for (const [key, field] of Object.entries(a.hparamsSchema.shape)) {
@@ -209,7 +240,12 @@ export function buildProgram(): Command {
     .description("take sweep trials from a queue and train them here (each in this machine's runs folder)")
     .requiredOption('--queue <url>', 'redis://HOST:PORT')
     .option('--concurrency <n>', 'trials trained at once', positiveInt, 1)
-    .option('--lock-duration <ms>', "how long a trial's lock lasts unrenewed: another worker takes over a dead worker's trial after about this long", positiveInt, 30_000)
+    .option(
+      '--lock-duration <ms>',
+      "how long a trial's lock lasts unrenewed: another worker takes over a dead worker's trial after about this long",
+      positiveInt,
+      30_000,
+    )
     .addOption(runsOption())
     .action(async (opts) => {
       const [{ RunStore }, { runWorker }] = await Promise.all([import('../store/run-store.ts'), import('../sweep/worker.ts')]);

@@ -56,7 +56,20 @@ describe.skipIf(!hasChromium)('gaitlab record', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-record-'));
     runsDir = path.join(root, 'runs');
     // 4 updates of 512 steps, a checkpoint every 2: checkpoints at 1024 and 2048.
-    const trained = await gaitlab(['train', '--env', 'Pendulum-v1', '--steps', '2048', '--set', 'num_steps=64', '--checkpoint-every', '2', '--runs', runsDir, '--json']);
+    const trained = await gaitlab([
+      'train',
+      '--env',
+      'Pendulum-v1',
+      '--steps',
+      '2048',
+      '--set',
+      'num_steps=64',
+      '--checkpoint-every',
+      '2',
+      '--runs',
+      runsDir,
+      '--json',
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     runId = JSON.parse(trained.stdout.trim().split('\n').at(-1)!).run;
   });
@@ -92,7 +105,23 @@ describe.skipIf(!hasChromium)('gaitlab record', () => {
 
   it('records a montage of the checkpoints as VP9 WebM, resampled to the frame rate asked for', async () => {
     const out = path.join(root, 'montage.webm');
-    const result = await gaitlab(['record', runId, '--runs', runsDir, '--montage', '--out', out, '--width', '320', '--height', '180', '--fps', '10', '--camera', 'side']);
+    const result = await gaitlab([
+      'record',
+      runId,
+      '--runs',
+      runsDir,
+      '--montage',
+      '--out',
+      out,
+      '--width',
+      '320',
+      '--height',
+      '180',
+      '--fps',
+      '10',
+      '--camera',
+      'side',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const video = await demux(out);
     expect(video.mimeType).toMatch(/^video\/webm/);
@@ -123,7 +152,11 @@ describe.skipIf(!hasChromium)('gaitlab record', () => {
       [['record', runId, '--out', path.join(root, 'montage.webm', 'inside.mp4')], {}, /cannot write .*inside\.mp4: (ENOTDIR|EEXIST)/],
       [['record', runId, '--out', path.join(root, 'x.avi')], {}, /--out must end in \.mp4 .* or \.webm/],
       [['record', runId, '--width', '333'], {}, /must be even/],
-      [['record', runId, '--out', path.join(root, 'none.mp4')], { CHROMIUM_PATH: path.join(root, 'no-chromium') }, /CHROMIUM_PATH is .*no-chromium, but there is no file there/],
+      [
+        ['record', runId, '--out', path.join(root, 'none.mp4')],
+        { CHROMIUM_PATH: path.join(root, 'no-chromium') },
+        /CHROMIUM_PATH is .*no-chromium, but there is no file there/,
+      ],
     ];
     const filesBefore = fs.readdirSync(root).sort();
     for (const [args, env, message] of cases) {

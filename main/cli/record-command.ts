@@ -43,7 +43,13 @@ export async function runRecord(run: RunHandle, flags: RecordFlags): Promise<voi
   const out = flags.out ?? path.join(run.videosDir, `${name}.${job.container}`);
 
   const bar = new cliProgress.SingleBar(
-    { format: 'record {bar} {percentage}% | {value}/{total} frames | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+    {
+      format: 'record {bar} {percentage}% | {value}/{total} frames | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     cliProgress.Presets.shades_classic,
   );
   // Started with the first frame: a failure before (no browser, an unwritable file) shows no empty bar.
@@ -62,7 +68,10 @@ export async function runRecord(run: RunHandle, flags: RecordFlags): Promise<voi
   }
   if (video.fallback) console.error(`gaitlab: ${video.fallback}`);
   if (flags.json) console.log(JSON.stringify({ run: run.info.id, ...video }));
-  else console.error(`wrote ${video.file}: ${video.container}/${video.codec} ${video.width}x${video.height}, ${video.frames} frames at ${Number(video.fps.toFixed(3))} fps (${video.durationSeconds.toFixed(1)} s)`);
+  else
+    console.error(
+      `wrote ${video.file}: ${video.container}/${video.codec} ${video.width}x${video.height}, ${video.frames} frames at ${Number(video.fps.toFixed(3))} fps (${video.durationSeconds.toFixed(1)} s)`,
+    );
 }
 
 function containerOf(out: string | undefined): Container {

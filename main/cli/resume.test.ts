@@ -38,7 +38,9 @@ describe('gaitlab resume', () => {
     flipByte(dir, 2048);
     const resumed = await gaitlab(['resume', path.basename(dir), '--runs', runsDir, '--steps', '2560', '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/gaitlab: using checkpoint 1536 of run \S+, the newest intact one \(checkpoint 2048: damaged checkpoint: the SHA-256 of \S+arrays\.bin does not match/);
+    expect(resumed.stderr).toMatch(
+      /gaitlab: using checkpoint 1536 of run \S+, the newest intact one \(checkpoint 2048: damaged checkpoint: the SHA-256 of \S+arrays\.bin does not match/,
+    );
     expect(resumed.stderr).toMatch(/· from checkpoint 1536\n/);
     // The updates after 1536 were trained again, once: one history.
     expect(loggedSteps(dir, 'metrics')).toEqual(every(256, 2560, 256));
@@ -52,7 +54,7 @@ describe('gaitlab resume', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/· from checkpoint 1024\n/);
     expect(loggedSteps(dir, 'metrics')).toEqual(every(256, 2048, 256));
-    expect((resumed.stdout.trim().split('\n').pop() ?? '')).toMatch(/"step":2048/);
+    expect(resumed.stdout.trim().split('\n').pop() ?? '').toMatch(/"step":2048/);
   });
 
   it('a refused resume changes nothing in the run, its status least of all', async () => {
@@ -75,7 +77,20 @@ describe('gaitlab resume', () => {
 
   it('after a kill -9, drops the metrics rows past the last checkpoint: one history, each step once', async () => {
     // Checkpoints every 3 updates of 2048 steps; killed when rows lie past the last checkpoint.
-    const train = new CliProcess(['train', ...QUICK_PPO, '--set', 'num_steps=2048', '--steps', '10000000', '--seed', '14', '--checkpoint-every', '3', '--runs', runsDir]);
+    const train = new CliProcess([
+      'train',
+      ...QUICK_PPO,
+      '--set',
+      'num_steps=2048',
+      '--steps',
+      '10000000',
+      '--seed',
+      '14',
+      '--checkpoint-every',
+      '3',
+      '--runs',
+      runsDir,
+    ]);
     const dir = await train.runDir();
     for (let rows = 4; ; rows++) {
       await train.metricsRows(rows);
@@ -105,7 +120,11 @@ describe('gaitlab resume', () => {
     const winner = first === a ? b : a;
     expect((await first.exited).code, first.stderr).toBe(1);
     const line = first.stderr.trim();
-    expect(line).toMatch(new RegExp(`^gaitlab: run ${path.basename(dir)} is being written by pid ${winner.child.pid} on ${os.hostname()} since \\d{4}-\\d\\d-\\d\\dT\\S+; stop that one first`));
+    expect(line).toMatch(
+      new RegExp(
+        `^gaitlab: run ${path.basename(dir)} is being written by pid ${winner.child.pid} on ${os.hostname()} since \\d{4}-\\d\\d-\\d\\dT\\S+; stop that one first`,
+      ),
+    );
     expect(line.split('\n')).toHaveLength(1);
 
     await winner.metricsRows(9); // training, its Ctrl-C handler in place

@@ -9,7 +9,6 @@ import { nodeArgs } from '../../sim/core/engine-entry.ts';
 import { CLI } from './cli-process.test-support.ts';
 import { browserFallbackLine } from './start-command.ts';
 
-
 describe('findElectron', () => {
   const dir = useTempDir();
 

@@ -30,7 +30,10 @@ export async function serve(options: { port: number; runs: string; open: boolean
 export async function start(options: { port: number; runs: string }): Promise<void> {
   const electron = findElectron();
   if ('binary' in electron) {
-    const child = spawn(electron.binary, [path.join(PACKAGE_ROOT, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) } });
+    const child = spawn(electron.binary, [path.join(PACKAGE_ROOT, 'out/main/index.js')], {
+      stdio: 'inherit',
+      env: { ...process.env, GAITLAB_RUNS: path.resolve(options.runs) },
+    });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }

@@ -11,7 +11,6 @@ import { nodeArgs } from '../../sim/core/engine-entry.ts';
 import { redisUnavailable, startRedis } from '../sweep/redis-server.test-support.ts';
 import { CLI, gaitlab } from './cli-process.test-support.ts';
 
-
 /** 4 PPO trials on Pendulum-v1, learning_rate log-uniform in 1e-4..3e-3; small rollouts keep them short. */
 const spec = (overrides: Record<string, unknown> = {}) => ({
   env: 'Pendulum-v1',
@@ -40,7 +39,11 @@ function writeSpec(name: string, content: unknown): string {
 }
 
 function readJsonl(file: string): Record<string, unknown>[] {
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 /** Every trial of the sweep is a finished run with a sweep link and metrics whose steps rise by one rollout each. */
@@ -55,7 +58,13 @@ function expectCompleteTrials(runsDir: string, outcome: { sweep: string }): void
   }
 }
 
-function lastJsonLine(stdout: string): { sweep: string; trials: number; finished: number; failed: number; best: { run: string; metric: number; hparams: Record<string, number> } } {
+function lastJsonLine(stdout: string): {
+  sweep: string;
+  trials: number;
+  finished: number;
+  failed: number;
+  best: { run: string; metric: number; hparams: Record<string, number> };
+} {
   return JSON.parse(stdout.trim().split('\n').at(-1) as string);
 }
 
@@ -82,7 +91,14 @@ describe('gaitlab sweep (local trainer processes)', () => {
 
   it('PBT: the bottom trial exploits the top one (a fork of its checkpoint, parent linked) and explores; each run reads as one history', async () => {
     const runsDir = path.join(dir, 'pbt');
-    const pbt = spec({ method: 'pbt', trials: 2, steps: 2048, parameters: { learning_rate: { min: 1e-4, max: 3e-3, log: true } }, pbt: { interval: 1024 }, set: { num_envs: 1, num_steps: 512, num_minibatches: 4, update_epochs: 2 } });
+    const pbt = spec({
+      method: 'pbt',
+      trials: 2,
+      steps: 2048,
+      parameters: { learning_rate: { min: 1e-4, max: 3e-3, log: true } },
+      pbt: { interval: 1024 },
+      set: { num_envs: 1, num_steps: 512, num_minibatches: 4, update_epochs: 2 },
+    });
     const result = await gaitlab(['sweep', writeSpec('pbt.json', pbt), '--runs', runsDir, '--json']);
     expect(result.code).toBe(0);
     const outcome = lastJsonLine(result.stdout);
@@ -133,7 +149,9 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
 
   function startWorker(name: string): { child: ChildProcess; runsDir: string; output: () => string } {
     const runsDir = path.join(dir, name);
-    const child = spawn(process.execPath, nodeArgs(CLI, ['worker', '--queue', redis.url, '--concurrency', '2', '--lock-duration', '3000', '--runs', runsDir]), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(CLI, ['worker', '--queue', redis.url, '--concurrency', '2', '--lock-duration', '3000', '--runs', runsDir]), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
@@ -144,11 +162,13 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
   /** The runs a worker is training that have a checkpoint, found by polling its runs folder. */
   async function trainingWithCheckpoint(runsDir: string): Promise<string[]> {
     for (;;) {
-      const training = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((id) => {
-        const runJson = path.join(runsDir, id, 'run.json');
-        if (!fs.existsSync(runJson) || JSON.parse(fs.readFileSync(runJson, 'utf8')).status !== 'running') return false;
-        return fs.readdirSync(path.join(runsDir, id, 'checkpoints')).some((name) => /^\d+$/.test(name) && Number(name) >= 2048);
-      }) : [];
+      const training = fs.existsSync(runsDir)
+        ? fs.readdirSync(runsDir).filter((id) => {
+            const runJson = path.join(runsDir, id, 'run.json');
+            if (!fs.existsSync(runJson) || JSON.parse(fs.readFileSync(runJson, 'utf8')).status !== 'running') return false;
+            return fs.readdirSync(path.join(runsDir, id, 'checkpoints')).some((name) => /^\d+$/.test(name) && Number(name) >= 2048);
+          })
+        : [];
       if (training.length > 0) return training;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -29,7 +29,10 @@ export async function runSweep(specFile: string | undefined, options: SweepOptio
   let controller: SweepController;
   try {
     const queue = options.queue !== undefined;
-    controller = input === undefined ? SweepController.resume(runs, options.resume as string, executor, { queue, listener }) : SweepController.create(runs, input, executor, { queue, listener });
+    controller =
+      input === undefined
+        ? SweepController.resume(runs, options.resume as string, executor, { queue, listener })
+        : SweepController.create(runs, input, executor, { queue, listener });
   } catch (error) {
     await executor.close();
     throw error;
@@ -46,7 +49,9 @@ export async function runSweep(specFile: string | undefined, options: SweepOptio
   process.on('SIGINT', onSigint);
   try {
     const outcome = await controller.run();
-    console.error(`${sweep.info.status}: ${outcome.finished}/${outcome.trials} finished, ${outcome.failed} failed; best ${outcome.best ? `${outcome.best.run} (${spec.metric} ${outcome.best.metric.toFixed(2)})` : '-'}`);
+    console.error(
+      `${sweep.info.status}: ${outcome.finished}/${outcome.trials} finished, ${outcome.failed} failed; best ${outcome.best ? `${outcome.best.run} (${spec.metric} ${outcome.best.metric.toFixed(2)})` : '-'}`,
+    );
     if (options.json) console.log(JSON.stringify(outcome));
   } finally {
     process.off('SIGINT', onSigint);
@@ -69,10 +74,13 @@ function readSpecFile(file: string): unknown {
 
 export function listSweeps(options: { runs: string; json?: boolean }): void {
   const sweeps = new SweepStore(options.runs).list();
-  if (options.json) return console.log(JSON.stringify(sweeps.map(sweepOutcome).map((o, i) => ({ ...o, status: sweeps[i].status, method: sweeps[i].spec.method }))));
+  if (options.json)
+    return console.log(JSON.stringify(sweeps.map(sweepOutcome).map((o, i) => ({ ...o, status: sweeps[i].status, method: sweeps[i].spec.method }))));
   for (const s of sweeps) {
     const o = sweepOutcome(s);
-    console.log(`${s.id.padEnd(44)} ${s.status.padEnd(9)} ${String(s.spec.method).padEnd(7)} ${o.finished}/${o.trials} finished${o.best ? `, best ${o.best.metric.toFixed(2)}` : ''}`);
+    console.log(
+      `${s.id.padEnd(44)} ${s.status.padEnd(9)} ${String(s.spec.method).padEnd(7)} ${o.finished}/${o.trials} finished${o.best ? `, best ${o.best.metric.toFixed(2)}` : ''}`,
+    );
   }
 }
 
@@ -83,7 +91,9 @@ export function showSweep(id: string, options: { runs: string; json?: boolean })
   console.log(`${info.id} · ${info.status} · ${String(info.spec.method)} ${String(info.spec.algo)} on ${String(info.spec.env)}`);
   for (const t of info.trials) {
     const lineage = t.previousRuns.length > 0 ? ` (was ${t.previousRuns.join(' <- ')})` : '';
-    console.log(`  #${String(t.trial).padEnd(3)} ${t.status.padEnd(13)} ${String(t.step).padStart(9)} steps  metric ${t.metric?.toFixed(2) ?? '-'}  ${JSON.stringify(t.hparams)}  ${t.run}${lineage}`);
+    console.log(
+      `  #${String(t.trial).padEnd(3)} ${t.status.padEnd(13)} ${String(t.step).padStart(9)} steps  metric ${t.metric?.toFixed(2) ?? '-'}  ${JSON.stringify(t.hparams)}  ${t.run}${lineage}`,
+    );
   }
   const best = sweepOutcome(info).best;
   if (best) console.log(`best: ${best.run} ${best.metric.toFixed(2)} ${JSON.stringify(best.hparams)}`);

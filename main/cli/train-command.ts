@@ -87,7 +87,15 @@ async function trainLocked(run: RunHandle, options: TrainingOptions): Promise<vo
   for (const problem of videos?.problems ?? []) console.error(`gaitlab: ${problem}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const totals: Record<string, number> = run.info.summary ?? {};
-  const summary = { run: run.info.id, dir: run.dir, status, backend: trainer.backendName, peak_rss_mb: peakRssMb, ...totals, ...(videos && { videos: videos.written }) };
+  const summary = {
+    run: run.info.id,
+    dir: run.dir,
+    status,
+    backend: trainer.backendName,
+    peak_rss_mb: peakRssMb,
+    ...totals,
+    ...(videos && { videos: videos.written }),
+  };
   if (options.json) console.log(JSON.stringify(summary));
   else {
     console.error(`${status}: ${totals.step} steps, return_mean ${totals.return_mean?.toFixed(1) ?? '-'}, ${totals.wall_s?.toFixed(1)} s → ${run.dir}`);

@@ -13,10 +13,13 @@ const tempDir = useTempDir();
 const schedule = videoScheduleSchema.parse({ kind: 'updates', every: 1 });
 
 function createRun(videoSchedule?: typeof schedule) {
-  return new RunStore(path.join(tempDir(), 'runs')).createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 4096, hparams: {} }), {
-    versions: { gaitlab: 'test', node: process.version },
-    videoSchedule,
-  });
+  return new RunStore(path.join(tempDir(), 'runs')).createRun(
+    runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 4096, hparams: {} }),
+    {
+      versions: { gaitlab: 'test', node: process.version },
+      videoSchedule,
+    },
+  );
 }
 
 /** Recorders the test ends by hand, each with the outcome it is given. */
@@ -53,10 +56,18 @@ describe('scheduleToFollow', () => {
       throw new Error('no browser to render the video in: install Chromium');
     };
     expect(scheduleToFollow(createRun(), (line) => warnings.push(line), noBrowser)).toBeNull();
-    expect(scheduleToFollow(createRun(schedule), (line) => warnings.push(line), () => ({}))).toEqual(schedule);
+    expect(
+      scheduleToFollow(
+        createRun(schedule),
+        (line) => warnings.push(line),
+        () => ({}),
+      ),
+    ).toEqual(schedule);
     expect(warnings).toEqual([]);
     expect(scheduleToFollow(createRun(schedule), (line) => warnings.push(line), noBrowser)).toBeNull();
-    expect(warnings).toEqual(['gaitlab: warning: the run asks for a video every update, but none will be recorded (training goes on): no browser to render the video in: install Chromium']);
+    expect(warnings).toEqual([
+      'gaitlab: warning: the run asks for a video every update, but none will be recorded (training goes on): no browser to render the video in: install Chromium',
+    ]);
   });
 });
 
@@ -78,7 +89,10 @@ describe('TrainingVideos', () => {
     recordings[1].end({ type: 'failed', error: 'the page crashed' });
     await Promise.resolve();
     expect(finished).toBe(false);
-    recordings[2].end({ type: 'done', video: { file: path.join(run.videosDir, 'c.webm'), frames: 200, fallback: 'H.264 cannot be encoded here: VP9 in WebM instead' } });
+    recordings[2].end({
+      type: 'done',
+      video: { file: path.join(run.videosDir, 'c.webm'), frames: 200, fallback: 'H.264 cannot be encoded here: VP9 in WebM instead' },
+    });
     await finishing;
     expect(videos.written).toEqual(['a.mp4', 'c.webm']);
     expect(videos.problems).toEqual(['a scheduled video failed: the page crashed', 'c.webm: H.264 cannot be encoded here: VP9 in WebM instead']);

@@ -43,7 +43,11 @@ export class TrainingVideos {
     update: number,
     launcher: RecorderLauncher = forkRecorder,
   ) {
-    this.jobs = new VideoJobs(launcher, (job) => this.onJob(job), () => this.next());
+    this.jobs = new VideoJobs(
+      launcher,
+      (job) => this.onJob(job),
+      () => this.next(),
+    );
     this.scheduled = new ScheduledVideos(this.jobs, (problem) => this.problems.push(problem));
     this.scheduled.set(run, schedule, update);
   }

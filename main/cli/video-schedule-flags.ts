@@ -26,7 +26,8 @@ export function videoScheduleFromFlags(flags: VideoFlags): VideoSchedule | undef
     if (!match) throw new Error(`--video-size expects WIDTHxHEIGHT, e.g. 640x360; got "${flags.videoSize}"`);
     size = { width: Number(match[1]), height: Number(match[2]) };
   }
-  const input = flags.videoSchedule === 'capped-cubic' ? { kind: 'capped-cubic', settings: size } : { kind: 'updates', every: flags.videoEvery, settings: size };
+  const input =
+    flags.videoSchedule === 'capped-cubic' ? { kind: 'capped-cubic', settings: size } : { kind: 'updates', every: flags.videoEvery, settings: size };
   const parsed = videoScheduleSchema.safeParse(input);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `${FLAG_OF[String(issue.path.at(-1))] ?? '--video-*'}: ${issue.message}`).join('; '));
   return parsed.data;

@@ -48,9 +48,14 @@ export function buildRunConfig(request: RunRequest): RunConfig {
     throw new Error(`invalid run configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   // Checked here, not in the schema: num_envs is an algorithm hyperparameter the schema doesn't know.
-  const { workers, hparams: { num_envs: numEnvs } } = result.data;
+  const {
+    workers,
+    hparams: { num_envs: numEnvs },
+  } = result.data;
   if (typeof numEnvs === 'number' && workers > numEnvs) {
-    throw new Error(`invalid run configuration:\n  workers: ${workers} workers for ${numEnvs} envs; each worker steps at least one env, so use at most num_envs (${numEnvs}) workers`);
+    throw new Error(
+      `invalid run configuration:\n  workers: ${workers} workers for ${numEnvs} envs; each worker steps at least one env, so use at most num_envs (${numEnvs}) workers`,
+    );
   }
   return result.data;
 }

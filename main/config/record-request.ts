@@ -38,7 +38,11 @@ export const videoSettingsSchema = z
 export const recordRequestSchema = videoSettingsSchema
   .extend({
     checkpoint: z.number().int().min(0).optional().describe('checkpoint step (default: latest)'),
-    trajectory: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a trajectory name').optional().describe('a stored episode instead of new evaluation episodes'),
+    trajectory: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a trajectory name')
+      .optional()
+      .describe('a stored episode instead of new evaluation episodes'),
     episodes: z.number().int().min(1).max(100).default(1),
     montage: z.boolean().default(false).describe('one episode from the same start per checkpoint, side by side'),
   })

@@ -43,11 +43,21 @@ export const runConfigSchema = z
   .object({
     env: z.string().min(1).describe('Environment id, e.g. Pendulum-v1 (see `gaitlab envs`)'),
     algo: z.string().min(1).describe('Algorithm id, e.g. ppo (see `gaitlab algos`)'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('Seed of every random stream in the run'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .describe('Seed of every random stream in the run'),
     totalSteps: z.number().int().positive().describe('Training budget in environment steps'),
     hparams: hparamsSchema.describe('Algorithm hyperparameters (CleanRL names)'),
     backend: z.enum(BACKENDS).default('auto').describe('Tensor backend for the networks'),
-    workers: z.number().int().min(0).default(0).describe('Threads stepping the envs: the trainer thread and workers - 1 worker threads (0 or 1: the trainer thread alone); at most num_envs'),
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Threads stepping the envs: the trainer thread and workers - 1 worker threads (0 or 1: the trainer thread alone); at most num_envs'),
     checkpointEveryUpdates: z.number().int().positive().default(10).describe('Updates between checkpoints'),
   })
   .strict();

@@ -27,8 +27,10 @@ describe('parseSweepSpec', () => {
     expect(message).not.toContain('\n');
   });
 
-  it('refuses min > max, and a value outside the schema\'s range', () => {
-    expect(refusal({ ...base, parameters: { learning_rate: { min: 3e-3, max: 1e-4 } } })).toContain('parameters.learning_rate.min: min (0.003) is greater than max (0.0001)');
+  it("refuses min > max, and a value outside the schema's range", () => {
+    expect(refusal({ ...base, parameters: { learning_rate: { min: 3e-3, max: 1e-4 } } })).toContain(
+      'parameters.learning_rate.min: min (0.003) is greater than max (0.0001)',
+    );
     expect(refusal({ ...base, parameters: { gamma: { values: [0.99, 1.5] } } })).toContain('parameters.gamma.values.1: 1.5 is not allowed');
   });
 
@@ -38,13 +40,17 @@ describe('parseSweepSpec', () => {
 
   it('refuses PBT on a hyperparameter that cannot change while a run trains, naming the live ones', () => {
     const message = refusal({ ...base, method: 'pbt', parameters: { num_steps: { values: [256, 512] }, learning_rate: { min: 1e-4, max: 1e-3 } } });
-    expect(message).toMatch(/parameters\.num_steps: PBT perturbs hyperparameters while trials train, and "num_steps" cannot change live; live ones: .*learning_rate/);
+    expect(message).toMatch(
+      /parameters\.num_steps: PBT perturbs hyperparameters while trials train, and "num_steps" cannot change live; live ones: .*learning_rate/,
+    );
     expect(message).not.toContain('parameters.learning_rate');
   });
 
   it('refuses the rest with their paths: env, integer ranges, grids of ranges, misplaced options', () => {
     expect(refusal({ ...base, env: 'Nope-v0' })).toContain('env: unknown environment "Nope-v0"');
-    expect(refusal({ ...base, parameters: { update_epochs: { min: 2, max: 10 } } })).toContain('parameters.update_epochs: "update_epochs" is an integer hyperparameter: add "int": true');
+    expect(refusal({ ...base, parameters: { update_epochs: { min: 2, max: 10 } } })).toContain(
+      'parameters.update_epochs: "update_epochs" is an integer hyperparameter: add "int": true',
+    );
     expect(refusal({ ...base, method: 'grid', trials: undefined })).toContain('parameters.learning_rate: a grid searches listed values');
     expect(refusal({ ...base, asha: { reduction_factor: 2 } })).toContain('asha: "asha" options apply to method "asha"');
     expect(refusal({ ...base, set: { clip_coef: -1 } })).toContain('set.clip_coef: -1 is not allowed');

@@ -62,9 +62,23 @@ const specObject = z
     method: z.enum(SWEEP_METHODS),
     trials: z.number().int().positive().optional().describe('Settings sampled (random, asha) or population size (pbt); grid: every combination'),
     concurrency: z.number().int().positive().optional().describe('Trials training at once (default: the number of cores; with a queue, every trial)'),
-    metric: z.string().min(1).default('return_mean').describe('Metrics column to maximize (its last value), or "eval" (deterministic evaluation of the last checkpoint)'),
+    metric: z
+      .string()
+      .min(1)
+      .default('return_mean')
+      .describe('Metrics column to maximize (its last value), or "eval" (deterministic evaluation of the last checkpoint)'),
     mode: z.enum(['max', 'min']).default('max'),
-    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).default([1]).describe('Each setting is trained once per seed'),
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1)
+      .default([1])
+      .describe('Each setting is trained once per seed'),
     seed: z.number().int().min(0).default(0).describe('Seed of the search itself (sampling, PBT choices)'),
     parameters: z.record(z.string(), parameterSchema).default({}),
     set: z.record(z.string(), hparamValueSchema).default({}).describe('Fixed hyperparameters for every trial (like --set)'),
@@ -108,13 +122,16 @@ export const sweepSpecSchema = specObject.superRefine((spec, ctx) => {
       issue(['parameters', key], `PBT perturbs hyperparameters while trials train, and "${key}" cannot change live; live ones: ${[...live].join(', ')}`);
     }
   }
-  if (spec.method !== 'grid' && spec.trials === undefined) issue(['trials'], `method "${spec.method}" needs "trials" (how many settings, or the population size)`);
+  if (spec.method !== 'grid' && spec.trials === undefined)
+    issue(['trials'], `method "${spec.method}" needs "trials" (how many settings, or the population size)`);
   if (spec.method === 'grid' && spec.trials !== undefined) issue(['trials'], 'a grid trains every combination of the values: leave "trials" out');
   if (spec.method === 'pbt' && (spec.trials ?? 0) < 2) issue(['trials'], 'PBT needs a population of at least 2 trials');
   if (spec.pbt && spec.method !== 'pbt') issue(['pbt'], `"pbt" options apply to method "pbt", not "${spec.method}"`);
   if (spec.asha && spec.method !== 'asha') issue(['asha'], `"asha" options apply to method "asha", not "${spec.method}"`);
-  if (spec.pbt?.interval !== undefined && spec.pbt.interval >= spec.steps) issue(['pbt', 'interval'], `the interval (${spec.pbt.interval}) must be shorter than steps (${spec.steps})`);
-  if (spec.asha?.grace_period !== undefined && spec.asha.grace_period > spec.steps) issue(['asha', 'grace_period'], `the grace period (${spec.asha.grace_period}) exceeds steps (${spec.steps})`);
+  if (spec.pbt?.interval !== undefined && spec.pbt.interval >= spec.steps)
+    issue(['pbt', 'interval'], `the interval (${spec.pbt.interval}) must be shorter than steps (${spec.steps})`);
+  if (spec.asha?.grace_period !== undefined && spec.asha.grace_period > spec.steps)
+    issue(['asha', 'grace_period'], `the grace period (${spec.asha.grace_period}) exceeds steps (${spec.steps})`);
 });
 
 function checkValue(field: z.ZodType, value: unknown, path: (string | number)[], issue: (path: (string | number)[], message: string) => void): void {

@@ -9,7 +9,13 @@ describe('video schedules', () => {
       settings: { seed: 10_000, width: 1280, height: 720, fps: null, camera: 'follow', container: 'mp4' },
     });
     expect(videoScheduleSchema.parse({ kind: 'capped-cubic', settings: { width: 640, height: 360 } }).settings).toMatchObject({ width: 640, height: 360 });
-    for (const bad of [{ kind: 'updates', every: 0 }, { kind: 'updates' }, { kind: 'capped-cubic', every: 5 }, { kind: 'weekly' }, { kind: 'updates', every: 2, settings: { width: 333 } }]) {
+    for (const bad of [
+      { kind: 'updates', every: 0 },
+      { kind: 'updates' },
+      { kind: 'capped-cubic', every: 5 },
+      { kind: 'weekly' },
+      { kind: 'updates', every: 2, settings: { width: 333 } },
+    ]) {
       expect(videoScheduleSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });

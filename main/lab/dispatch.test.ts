@@ -72,13 +72,16 @@ describe('dispatchCall', () => {
     ];
     for (const [method, args] of cases) {
       const result = await dispatchCall(lab, method, JSON.parse(args));
-      expect(result, `${method} ${args}`).toMatchObject({ ok: false, error: expect.stringMatching(/"(__proto__|constructor|prototype)" is not a hyperparameter name/) });
+      expect(result, `${method} ${args}`).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/"(__proto__|constructor|prototype)" is not a hyperparameter name/),
+      });
     }
     expect(lab.command).not.toHaveBeenCalled();
     expect(lab.createRun).not.toHaveBeenCalled();
   });
 
-  it('turns the Lab\'s errors into messages', async () => {
+  it("turns the Lab's errors into messages", async () => {
     expect(await dispatchCall(fakeLab(), 'getRun', ['x'])).toEqual({ ok: false, error: "no run 'x' in /runs" });
   });
 });

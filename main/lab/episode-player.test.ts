@@ -17,7 +17,13 @@ import { labVersions } from './versions.ts';
 
 const tempDir = useTempDir();
 
-const smallRun = { env: 'Pendulum-v1', algo: 'ppo', seed: 5, totalSteps: 256 * 4, hparams: { num_envs: 1, num_steps: 256, num_minibatches: 4, update_epochs: 1 } };
+const smallRun = {
+  env: 'Pendulum-v1',
+  algo: 'ppo',
+  seed: 5,
+  totalSteps: 256 * 4,
+  hparams: { num_envs: 1, num_steps: 256, num_minibatches: 4, update_epochs: 1 },
+};
 
 /** The chunks of play `playId` until its last one. */
 function episodeOf(lab: Lab, playId: number): Promise<EpisodeChunk[]> {

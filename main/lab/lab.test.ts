@@ -211,7 +211,11 @@ describe('Lab: a trainer that dies', () => {
     onDisk.updateInfo({ status: 'paused', summary: { step: 2048 } }); // a summary of an earlier session
     started[0].exit({ code: 0 });
     expect(lab.store.openRun(run.id).info).toMatchObject({ status: 'failed', error: 'the trainer exited with code 0' });
-    expect(events).toContainEqual({ type: 'trainer', runId: run.id, message: { type: 'status', status: 'failed', step: 6144, error: 'the trainer exited with code 0' } });
+    expect(events).toContainEqual({
+      type: 'trainer',
+      runId: run.id,
+      message: { type: 'status', status: 'failed', step: 6144, error: 'the trainer exited with code 0' },
+    });
   });
 
   it('names the signal of a killed trainer', () => {

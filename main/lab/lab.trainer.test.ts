@@ -35,14 +35,23 @@ const metrics = (runId: string, update: number) => (event: LabEvent) =>
   event.type === 'trainer' && event.runId === runId && event.message.type === 'metrics' && event.message.row.update === update;
 
 // Small rollouts so a run has several updates within a second or two.
-const smallRun = { env: 'Pendulum-v1', algo: 'ppo', seed: 3, totalSteps: 256 * 40, hparams: { num_steps: 256, num_minibatches: 4, update_epochs: 2, anneal_lr: false } };
+const smallRun = {
+  env: 'Pendulum-v1',
+  algo: 'ppo',
+  seed: 3,
+  totalSteps: 256 * 40,
+  hparams: { num_steps: 256, num_minibatches: 4, update_epochs: 2, anneal_lr: false },
+};
 
 /**
  * HalfCheetah's episodes are always 1000 steps long, ~1 MB of frames each: one fills the pipe.
  * One episode per update, and one update per second or so, so the trainer keeps sending.
  */
 const cheetahRun = (updates: number) => ({
-  env: 'HalfCheetah-v0', algo: 'ppo', seed: 5, totalSteps: 1000 * updates,
+  env: 'HalfCheetah-v0',
+  algo: 'ppo',
+  seed: 5,
+  totalSteps: 1000 * updates,
   hparams: { num_envs: 1, num_steps: 1000, num_minibatches: 4, update_epochs: 1 },
 });
 
@@ -136,7 +145,10 @@ describe('Lab with real trainers', () => {
     readNothingUntil(() => Date.now() >= busyUntil);
     await until(() => lab.listRuns().every((run) => !run.live));
 
-    for (const [run, ended] of [[finishing, 'finished'], [stopping, 'stopped']] as const) {
+    for (const [run, ended] of [
+      [finishing, 'finished'],
+      [stopping, 'stopped'],
+    ] as const) {
       expect(lab.store.openRun(run.id).info).toMatchObject({ status: ended });
       expect(lab.getRun(run.id).run).toMatchObject({ status: ended, live: false });
       const messages = messagesOf(run.id);
@@ -156,7 +168,8 @@ describe('Lab with real trainers', () => {
     const run = lab.createRun(cheetahRun(5));
     const lags: number[] = [];
     lab.subscribe((event) => {
-      if (event.type === 'trainer' && event.runId === run.id && event.message.type === 'metrics') lags.push(metricsOnDisk(lab, run.id) - event.message.row.update!);
+      if (event.type === 'trainer' && event.runId === run.id && event.message.type === 'metrics')
+        lags.push(metricsOnDisk(lab, run.id) - event.message.row.update!);
     });
     await waitFor(lab, status(run.id, 'finished'), 60_000);
     expect(lags).toHaveLength(5);

@@ -108,7 +108,11 @@ export class Lab implements LabCalls {
     this.launcher = options.launcher;
     this.trajectoryIntervalMs = options.trajectoryIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-    this.videos = new VideoJobs(options.recorderLauncher ?? forkRecorder, (job) => this.emit({ type: 'video', job }), () => this.scheduledVideos.pump());
+    this.videos = new VideoJobs(
+      options.recorderLauncher ?? forkRecorder,
+      (job) => this.emit({ type: 'video', job }),
+      () => this.scheduledVideos.pump(),
+    );
     this.scheduledVideos = new ScheduledVideos(this.videos);
     this.videoHost = options.videoHost;
     this.player = new EpisodePlayer(options.playerLauncher ?? forkPlayer, (event) =>
@@ -212,7 +216,7 @@ export class Lab implements LabCalls {
   }
 
   revealVideo(runId: string, name: string): void {
-    if (!this.videoHost?.reveal) throw new Error('a browser cannot open the file manager: copy the video\'s path instead');
+    if (!this.videoHost?.reveal) throw new Error("a browser cannot open the file manager: copy the video's path instead");
     this.videoHost.reveal(this.videoFile(runId, name));
   }
 
@@ -249,7 +253,14 @@ export class Lab implements LabCalls {
   }
 
   readTrajectory(runId: string, name: string): TrajectoryMessage {
-    const { scene: _scene, checkpoint: _checkpoint, seed: _seed, episode: _episode, createdAt: _createdAt, ...episode } = this.store.openRun(runId).readTrajectory(name);
+    const {
+      scene: _scene,
+      checkpoint: _checkpoint,
+      seed: _seed,
+      episode: _episode,
+      createdAt: _createdAt,
+      ...episode
+    } = this.store.openRun(runId).readTrajectory(name);
     return episode;
   }
 
@@ -446,7 +457,13 @@ export class Lab implements LabCalls {
   /** A trial with its run's latest row and machine; a run missing from the folder shows the record alone. */
   private sweepTrial(info: SweepInfo, trial: TrialRecord): SweepTrial {
     const metric = (info.spec as { metric?: string }).metric ?? 'return_mean';
-    const view: SweepTrial = { ...trial, machine: info.executor === 'local' ? hostname() : 'queue', latestStep: trial.step, latestMetric: trial.metric, totalSteps: Number(info.spec.steps) };
+    const view: SweepTrial = {
+      ...trial,
+      machine: info.executor === 'local' ? hostname() : 'queue',
+      latestStep: trial.step,
+      latestMetric: trial.metric,
+      totalSteps: Number(info.spec.steps),
+    };
     let run: RunHandle;
     try {
       run = this.store.openRun(trial.run);

@@ -74,8 +74,20 @@ describe('Lab: videos while training', () => {
     const frame = [0, 0, 0, 0, 0, 0, 1];
     const scene = { id: 'Pendulum-v1', up: 'z' as const, bodies: [{ name: 'pole', parent: -1, geoms: [] }] };
     const name = forkHandle.writeTrajectory({
-      envId: 'Pendulum-v1', dtSeconds: 0.05, numBodies: 1, frames: [...frame, ...frame], rewards: [0, 0], update: 3, step: 3072, episodeReturn: 0,
-      deterministic: false, scene, checkpoint: null, seed: null, episode: 0, createdAt: new Date().toISOString(),
+      envId: 'Pendulum-v1',
+      dtSeconds: 0.05,
+      numBodies: 1,
+      frames: [...frame, ...frame],
+      rewards: [0, 0],
+      update: 3,
+      step: 3072,
+      episodeReturn: 0,
+      deterministic: false,
+      scene,
+      checkpoint: null,
+      seed: null,
+      episode: 0,
+      createdAt: new Date().toISOString(),
     });
     trainers.started.at(-1)!.emit({ type: 'checkpoint', step: 3072, update: 3 });
     expect(recordings.map((r) => r.request.trajectory)).toEqual([name]);

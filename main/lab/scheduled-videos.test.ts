@@ -13,9 +13,12 @@ const tempDir = useTempDir();
 
 /** Recordings the test ends by hand; each "writes" its video when it ends. */
 function setup() {
-  const run = new RunStore(path.join(tempDir(), 'runs')).createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 8192, hparams: {} }), {
-    versions: { gaitlab: 'test', node: process.version },
-  });
+  const run = new RunStore(path.join(tempDir(), 'runs')).createRun(
+    runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 8192, hparams: {} }),
+    {
+      versions: { gaitlab: 'test', node: process.version },
+    },
+  );
   const recordings: { request: RecordRequest; end: () => void }[] = [];
   const warnings: string[] = [];
   const jobs = new VideoJobs(
@@ -31,7 +34,11 @@ function setup() {
           exit();
         },
       });
-      return { onMessage: (listener) => (message = listener), onExit: (listener) => (exit = () => listener({ code: 0, signal: null, stderrTail: '' })), kill: () => {} };
+      return {
+        onMessage: (listener) => (message = listener),
+        onExit: (listener) => (exit = () => listener({ code: 0, signal: null, stderrTail: '' })),
+        kill: () => {},
+      };
     },
     () => {},
     () => scheduled.pump(),
@@ -49,8 +56,20 @@ function storeEpisode(run: RunHandle, step: number, episode: number | null): str
   const scene = { id: 'Pendulum-v1', up: 'z', bodies: [{ name: 'pole', parent: -1, geoms: [] }] } as unknown as SavedTrajectory['scene'];
   const frame = [0, 0, 0, 0, 0, 0, 1];
   return run.writeTrajectory({
-    envId: 'Pendulum-v1', dtSeconds: 0.05, numBodies: 1, frames: [...frame, ...frame], rewards: [0, 0], update: 1, step, episodeReturn: 0,
-    deterministic: episode === null, scene, checkpoint: null, seed: episode === null ? 7 : null, episode, createdAt: new Date().toISOString(),
+    envId: 'Pendulum-v1',
+    dtSeconds: 0.05,
+    numBodies: 1,
+    frames: [...frame, ...frame],
+    rewards: [0, 0],
+    update: 1,
+    step,
+    episodeReturn: 0,
+    deterministic: episode === null,
+    scene,
+    checkpoint: null,
+    seed: episode === null ? 7 : null,
+    episode,
+    createdAt: new Date().toISOString(),
   });
 }
 

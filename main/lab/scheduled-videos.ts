@@ -57,7 +57,8 @@ export class ScheduledVideos {
     if (!scheduled) return;
     const { run, schedule } = scheduled;
     if (schedule.kind === 'updates') {
-      if (updatesDue(schedule.every, scheduled.lastUpdate, update)) this.queue.push({ run, request: { ...schedule.settings, checkpoint: step, episodes: 1, montage: false } });
+      if (updatesDue(schedule.every, scheduled.lastUpdate, update))
+        this.queue.push({ run, request: { ...schedule.settings, checkpoint: step, episodes: 1, montage: false } });
       scheduled.lastUpdate = update;
     } else {
       this.queueEpisodes(scheduled);
@@ -80,7 +81,9 @@ export class ScheduledVideos {
       const { run, request } = this.queue.shift()!;
       if (request.checkpoint !== undefined && !run.listCheckpoints().includes(request.checkpoint)) {
         // Recordings take longer than training between checkpoints, and retention went first.
-        this.warn(`no scheduled video of checkpoint ${request.checkpoint} of run ${run.info.id}: the checkpoint was deleted (only the latest and the milestones are kept) before its turn came`);
+        this.warn(
+          `no scheduled video of checkpoint ${request.checkpoint} of run ${run.info.id}: the checkpoint was deleted (only the latest and the milestones are kept) before its turn came`,
+        );
         continue;
       }
       try {

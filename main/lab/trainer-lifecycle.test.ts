@@ -19,7 +19,11 @@ const tempDir = useTempDir();
 function longRun(): { store: RunStore; dir: string } {
   const store = new RunStore(path.join(tempDir(), 'runs'));
   const config = buildRunConfig({
-    env: 'Pendulum-v1', algo: 'ppo', seed: 6, totalSteps: 10_000_000, checkpointEveryUpdates: 1000,
+    env: 'Pendulum-v1',
+    algo: 'ppo',
+    seed: 6,
+    totalSteps: 10_000_000,
+    checkpointEveryUpdates: 1000,
     hparams: { num_envs: 1, num_steps: 256, num_minibatches: 4, update_epochs: 2 },
   });
   return { store, dir: store.createRun(config, { versions: { gaitlab: 'test', node: process.version } }).dir };
@@ -27,14 +31,22 @@ function longRun(): { store: RunStore; dir: string } {
 
 const metricsRows = (dir: string) => {
   const file = path.join(dir, 'metrics.jsonl');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+    : [];
 };
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-const exitOf = (child: ChildProcess) => new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+const exitOf = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 
 /** Whether a process that is not our child is gone (a zombie waiting for its new parent to reap it counts as gone). */
 function gone(pid: number): boolean {
@@ -75,8 +87,15 @@ describe('a trainer process', () => {
     app.stdout.on('data', (chunk) => (out += chunk));
     const appExited = exitOf(app);
     await until(() => out.includes('"type":"metrics"'));
-    const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(app.pid)], { encoding: 'utf8' }).trim().split('\n');
-    const trainerPid = Number(children.find((line) => line.includes(TRAINER_ENTRY.file))?.trim().split(' ')[0]);
+    const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(app.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    const trainerPid = Number(
+      children
+        .find((line) => line.includes(TRAINER_ENTRY.file))
+        ?.trim()
+        .split(' ')[0],
+    );
     expect(trainerPid).toBeGreaterThan(0);
     app.kill('SIGKILL');
     expect(await appExited).toEqual({ code: null, signal: 'SIGKILL' });

@@ -25,15 +25,21 @@ class FakeRecorder implements RecorderProcess {
 }
 
 function setup() {
-  const run = new RunStore(path.join(tempDir(), 'runs')).createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }), {
-    versions: { gaitlab: 'test', node: process.version },
-  });
+  const run = new RunStore(path.join(tempDir(), 'runs')).createRun(
+    runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }),
+    {
+      versions: { gaitlab: 'test', node: process.version },
+    },
+  );
   const recorders: FakeRecorder[] = [];
   const events: VideoJob[] = [];
-  const jobs = new VideoJobs(() => {
-    recorders.push(new FakeRecorder());
-    return recorders.at(-1)!;
-  }, (job) => events.push(job));
+  const jobs = new VideoJobs(
+    () => {
+      recorders.push(new FakeRecorder());
+      return recorders.at(-1)!;
+    },
+    (job) => events.push(job),
+  );
   return { run, recorders, events, jobs };
 }
 
@@ -47,7 +53,11 @@ describe('VideoJobs', () => {
     recorders[0].message({ type: 'progress', done: 40, total: 200 });
     recorders[0].message({ type: 'done', video: { file: path.join(run.videosDir, 'eval-step0-seed1.mp4'), frames: 200 } });
     recorders[0].exit({ code: 0, signal: null, stderrTail: '' });
-    expect(events.map((e) => [e.status, e.done, e.total])).toEqual([['running', 0, 0], ['running', 40, 200], ['done', 200, 200]]);
+    expect(events.map((e) => [e.status, e.done, e.total])).toEqual([
+      ['running', 0, 0],
+      ['running', 40, 200],
+      ['done', 200, 200],
+    ]);
     expect(events.at(-1)!.file).toBe('eval-step0-seed1.mp4');
     expect(jobs.start(run, request).status).toBe('running');
   });
@@ -59,7 +69,10 @@ describe('VideoJobs', () => {
     recorders[0].exit({ code: 1, signal: null, stderrTail: '' });
     jobs.start(run, request);
     recorders[1].exit({ code: null, signal: 'SIGKILL', stderrTail: 'out of memory\n' });
-    expect(events.filter((e) => e.status === 'failed').map((e) => e.message)).toEqual(['no browser to render the video in', 'the recorder was killed (SIGKILL): out of memory']);
+    expect(events.filter((e) => e.status === 'failed').map((e) => e.message)).toEqual([
+      'no browser to render the video in',
+      'the recorder was killed (SIGKILL): out of memory',
+    ]);
   });
 
   it('cancels the recording under way: its process is stopped and its job ends cancelled', () => {

@@ -73,7 +73,8 @@ export class VideoJobs {
       if (!parsed.success) return console.warn(`gaitlab: ignoring an invalid message from a recorder: ${parsed.error.message}`);
       const message = parsed.data;
       if (message.type === 'progress') Object.assign(job, { done: message.done, total: message.total });
-      else if (message.type === 'done') Object.assign(job, { status: 'done', done: message.video.frames, file: path.basename(message.video.file), message: message.video.fallback });
+      else if (message.type === 'done')
+        Object.assign(job, { status: 'done', done: message.video.frames, file: path.basename(message.video.file), message: message.video.fallback });
       else Object.assign(job, { status: 'failed', message: message.error });
       this.emit({ ...job });
     });

@@ -4,7 +4,8 @@ import { Adam } from './adam.ts';
 describe('Adam', () => {
   it('takes torch.optim.Adam steps (eps 1e-5, bias correction, learning rate per step)', () => {
     const adam = new Adam([1]);
-    const p = Float32Array.of(1), g = new Float32Array(1);
+    const p = Float32Array.of(1),
+      g = new Float32Array(1);
     // Hand-computed: m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g², p -= lr / (1 - 0.9^t) · m / (√v / √(1 - 0.999^t) + 1e-5).
     const steps = [
       { grad: 0.5, lr: 0.1, p: 0.9000019999600007 },
@@ -58,9 +59,7 @@ describe('Adam', () => {
 
   it('rejects state or gradients shaped for other networks', () => {
     const adam = new Adam([2, 1]);
-    expect(() => adam.step([new Float32Array(2)], [new Float32Array(2)], 0.1)).toThrow(
-      'Adam was built for groups of sizes [2, 1] but got params of sizes [2]',
-    );
+    expect(() => adam.step([new Float32Array(2)], [new Float32Array(2)], 0.1)).toThrow('Adam was built for groups of sizes [2, 1] but got params of sizes [2]');
     expect(() => adam.setState({ scalars: { step: 1 }, arrays: { 'exp_avg/0': new Float32Array(3) } })).toThrow(
       'Adam state "exp_avg/0" should hold 2 values, found 3',
     );

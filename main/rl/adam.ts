@@ -57,7 +57,10 @@ export class Adam {
     const stepSize = learningRate / (1 - beta1 ** this.t);
     const sqrtBiasCorrection2 = Math.sqrt(1 - beta2 ** this.t);
     for (let k = 0; k < params.length; k++) {
-      const p = params[k], g = grads[k], m = this.expAvg[k], v = this.expAvgSq[k];
+      const p = params[k],
+        g = grads[k],
+        m = this.expAvg[k],
+        v = this.expAvgSq[k];
       for (let i = 0; i < p.length; i++) {
         const gi = g[i] * scale;
         const mi = (m[i] = beta1 * m[i] + (1 - beta1) * gi);
@@ -81,10 +84,7 @@ export class Adam {
   setState(state: { scalars: Record<string, number>; arrays: Record<string, Float32Array | Float64Array> }): void {
     const step = state.scalars.step;
     if (!Number.isInteger(step) || step < 0) throw new Error(`Adam state has no valid "step" (found ${String(step)})`);
-    const moments = this.groupSizes.flatMap((n, k) => [
-      [`exp_avg/${k}`, this.expAvg[k]] as const,
-      [`exp_avg_sq/${k}`, this.expAvgSq[k]] as const,
-    ]);
+    const moments = this.groupSizes.flatMap((n, k) => [[`exp_avg/${k}`, this.expAvg[k]] as const, [`exp_avg_sq/${k}`, this.expAvgSq[k]] as const]);
     for (const [name, target] of moments) {
       const saved = state.arrays[name];
       if (!saved || saved.length !== target.length) {
@@ -98,7 +98,9 @@ export class Adam {
   private checkShapes(arrays: readonly Float32Array[], what: string): void {
     const ok = arrays.length === this.groupSizes.length && arrays.every((a, k) => a.length === this.groupSizes[k]);
     if (!ok) {
-      throw new Error(`Adam was built for groups of sizes [${this.groupSizes.join(', ')}] but got ${what} of sizes [${arrays.map((a) => a.length).join(', ')}]`);
+      throw new Error(
+        `Adam was built for groups of sizes [${this.groupSizes.join(', ')}] but got ${what} of sizes [${arrays.map((a) => a.length).join(', ')}]`,
+      );
     }
   }
 }

@@ -47,7 +47,8 @@ describe('computeGae', () => {
   });
 
   it('writes into the output buffers it is given', () => {
-    const advantages = new Float32Array(6), returns = new Float32Array(6);
+    const advantages = new Float32Array(6),
+      returns = new Float32Array(6);
     const result = computeGae({ ...input, advantages, returns });
     expect(result.advantages).toBe(advantages);
     expect(result.returns).toBe(returns);

@@ -50,7 +50,9 @@ export function computeGroupAdvantages(args: GroupAdvantageArgs): void {
   advantages.fill(0);
   for (let g = 0; g < n; g += groupSize) {
     for (let t = 0; t < T; t++) {
-      let sum = 0, sumSq = 0, alive = 0;
+      let sum = 0,
+        sumSq = 0,
+        alive = 0;
       for (let e = g; e < g + groupSize; e++) {
         if (t >= firstEpisodeSteps[e]) continue;
         const x = returns[t * n + e];

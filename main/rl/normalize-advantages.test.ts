@@ -6,9 +6,7 @@ describe('normalizeAdvantages', () => {
     const advantages = Float32Array.of(1, 2, 3, 4);
     normalizeAdvantages(advantages);
     // mean 2.5, std = √(5 / 3)
-    [-1.1618949948622252, -0.38729833162074173, 0.38729833162074173, 1.1618949948622252].forEach((a, i) =>
-      expect(advantages[i]).toBeCloseTo(a, 6),
-    );
+    [-1.1618949948622252, -0.38729833162074173, 0.38729833162074173, 1.1618949948622252].forEach((a, i) => expect(advantages[i]).toBeCloseTo(a, 6));
   });
 
   it('normalizes only the slice it is given', () => {

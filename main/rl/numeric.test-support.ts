@@ -25,7 +25,8 @@ export function randomArray(length: number, uniform: () => number, scale = 1): F
 /** max_i |actual_i - expected_i| / max_i |expected_i|: error relative to the array's scale. */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let maxDiff = 0, maxAbs = 0;
+  let maxDiff = 0,
+    maxAbs = 0;
   for (let i = 0; i < expected.length; i++) {
     maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
     maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
@@ -40,9 +41,11 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
 export function finiteDifference(loss: () => number, x: Float32Array, i: number, h = 1e-2): number {
   const saved = x[i];
   x[i] = saved + h;
-  const up = loss(), upX = x[i];
+  const up = loss(),
+    upX = x[i];
   x[i] = saved - h;
-  const down = loss(), downX = x[i];
+  const down = loss(),
+    downX = x[i];
   x[i] = saved;
   return (up - down) / (upX - downX);
 }

@@ -11,7 +11,8 @@ describe('parseByteRange', () => {
   });
 
   it('sends the whole file for no header, several ranges or one it does not understand', () => {
-    for (const header of [null, 'bytes=0-1,5-6', 'items=0-1', 'bytes=-', 'bytes=9-3', 'bytes=a-b']) expect(parseByteRange(header, 1000), String(header)).toBeNull();
+    for (const header of [null, 'bytes=0-1,5-6', 'items=0-1', 'bytes=-', 'bytes=9-3', 'bytes=a-b'])
+      expect(parseByteRange(header, 1000), String(header)).toBeNull();
   });
 
   it('refuses a range that starts past the end', () => {

@@ -30,9 +30,14 @@ let startRss = 0;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-fuzz-'));
   const store = new RunStore(path.join(dir, 'runs'));
-  const run = store.createRun(buildRunConfig({ env: 'Pendulum-v1', algo: 'ppo', totalSteps: 10_000_000 }), { versions: { gaitlab: 'test', node: process.version } });
+  const run = store.createRun(buildRunConfig({ env: 'Pendulum-v1', algo: 'ppo', totalSteps: 10_000_000 }), {
+    versions: { gaitlab: 'test', node: process.version },
+  });
   // A long run's metrics: 4,000 updates of 30 numbers, about 2.6 MB (the issue's case).
-  const row = (update: number) => JSON.stringify(Object.fromEntries([['step', update * 2048], ['update', update], ...Array.from({ length: 28 }, (_, i) => [`metric_${i}`, 0.123456789 * (i + update)])]));
+  const row = (update: number) =>
+    JSON.stringify(
+      Object.fromEntries([['step', update * 2048], ['update', update], ...Array.from({ length: 28 }, (_, i) => [`metric_${i}`, 0.123456789 * (i + update)])]),
+    );
   fs.writeFileSync(path.join(run.dir, 'metrics.jsonl'), Array.from({ length: 4_000 }, (_, u) => `${row(u + 1)}\n`).join(''));
   bigRunId = run.info.id;
   server = await startServeProcess(path.join(dir, 'runs'), path.join(dir, 'dist'));
@@ -60,7 +65,11 @@ async function expectAnswers(method = 'listRuns', args: unknown[] = []): Promise
 // Each bad frame, and the close code RFC 6455 gives for it.
 const malformed: [string, () => Buffer, number][] = [
   ['a message over 1 MiB', () => clientFrame(Buffer.alloc(MB + 1, 0x20)), 1009],
-  ['a message over 1 MiB in fragments', () => Buffer.concat([clientFrame(Buffer.alloc(600_000, 0x20), { fin: false }), clientFrame(Buffer.alloc(600_000, 0x20), { opcode: 0x0 })]), 1009],
+  [
+    'a message over 1 MiB in fragments',
+    () => Buffer.concat([clientFrame(Buffer.alloc(600_000, 0x20), { fin: false }), clientFrame(Buffer.alloc(600_000, 0x20), { opcode: 0x0 })]),
+    1009,
+  ],
   ['invalid UTF-8 in a text frame', () => clientFrame(Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d])), 1007],
   ['an unmasked client frame', () => clientFrame(call(1, 'listRuns', []), { masked: false }), 1002],
   ['a reserved opcode', () => clientFrame('x', { opcode: 0x3 }), 1002],

@@ -97,5 +97,9 @@ export function attachLabSocket(socket: WebSocket, lab: SocketLab, { runsDir, lo
  * keeps the whole message.
  */
 export function clientError(message: string, runsDir: string): string {
-  return message.split(runsDir + path.sep).join('').split(runsDir).join('the runs folder');
+  return message
+    .split(runsDir + path.sep)
+    .join('')
+    .split(runsDir)
+    .join('the runs folder');
 }

@@ -31,7 +31,10 @@ const SELF = fileURLToPath(import.meta.url);
 export async function startServeProcess(runsDir: string, rendererDir: string): Promise<ServeProcess> {
   fs.mkdirSync(rendererDir, { recursive: true });
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>GaitLab</title>');
-  const child: ChildProcess = fork(SELF, [runsDir, rendererDir], { execArgv: [...engineEntry('main/serve/serve-process.test-support.ts').execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child: ChildProcess = fork(SELF, [runsDir, rendererDir], {
+    execArgv: [...engineEntry('main/serve/serve-process.test-support.ts').execArgv, '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
   let log = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stderr?.setEncoding('utf8').on('data', (text: string) => {

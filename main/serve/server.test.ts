@@ -28,7 +28,11 @@ async function start(): Promise<LabServer> {
 }
 
 /** A raw HTTP GET (fetch would not let the test set Host). */
-function get(server: LabServer, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  server: LabServer,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path: pathname, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
       let body = '';
@@ -70,7 +74,12 @@ describe('serve mode: HTTP', () => {
     const s = await start();
     expect(s.url).toBe(`http://127.0.0.1:${s.port}/?token=${s.token}`);
     expect(s.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const other = await startServer({ port: 0, runsDir: path.join(tempDir(), 'runs'), rendererDir: path.join(tempDir(), 'dist'), launcher: fakeLauncher({ exitOnStop: true }).launcher });
+    const other = await startServer({
+      port: 0,
+      runsDir: path.join(tempDir(), 'runs'),
+      rendererDir: path.join(tempDir(), 'dist'),
+      launcher: fakeLauncher({ exitOnStop: true }).launcher,
+    });
     expect(other.token).not.toBe(s.token);
     await other.close();
   });
@@ -148,9 +157,11 @@ describe('serve mode: the LabApi over WebSocket', () => {
     socket.close();
   });
 
-  it('names runs by id in error replies, never by the runs folder\'s path', async () => {
+  it("names runs by id in error replies, never by the runs folder's path", async () => {
     const s = await start();
-    const run = s.lab.store.createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }), { versions: { gaitlab: 'test', node: process.version } });
+    const run = s.lab.store.createRun(runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 2048, hparams: {} }), {
+      versions: { gaitlab: 'test', node: process.version },
+    });
     fs.writeFileSync(path.join(run.dir, 'metrics.jsonl'), 'not json\n');
     const socket = (await connect(s)) as WebSocket;
     const replies: WireServerFrame[] = [];

@@ -109,7 +109,7 @@ describe("serve mode: a run's videos", () => {
     expect((await request(s, withToken(s, `/runs/${runId}/videos`))).status).toBe(404);
   });
 
-  it('never sends a file outside the run\'s videos folder', async () => {
+  it("never sends a file outside the run's videos folder", async () => {
     const { s, runId, runDir } = await start();
     const attempts = [
       `/runs/${runId}/videos/../run.json`,
@@ -136,7 +136,12 @@ describe("serve mode: a run's videos", () => {
     fs.symlinkSync('/etc/passwd', path.join(videos, 'evil.mp4'));
     fs.symlinkSync(path.join(tempDir(), 'secret.mp4'), path.join(videos, 'secret.mp4'));
     fs.symlinkSync(path.join(videos, 'removed.mp4'), path.join(videos, 'dangling.webm'));
-    expect(s.lab.listVideos(runId).map((video) => video.name).sort()).toEqual(['a.mp4', 'b.webm']);
+    expect(
+      s.lab
+        .listVideos(runId)
+        .map((video) => video.name)
+        .sort(),
+    ).toEqual(['a.mp4', 'b.webm']);
     for (const name of ['evil.mp4', 'secret.mp4', 'dangling.webm']) {
       const response = await request(s, withToken(s, videoPath(runId, name)));
       expect([response.status, response.body.toString()], name).toEqual([404, 'no such video\n']);

@@ -25,7 +25,11 @@ describe('checkpoint retention', () => {
     // A million steps, checkpointed every 20k: 48 written, 5 latest + 6 milestones kept.
     const kept = keptAfterWriting(every(20_480, 48), 5);
     expect(kept).toEqual([20_480, 40_960, 81_920, 143_360, 266_240, 532_480, 901_120, 921_600, 942_080, 962_560, 983_040]);
-    for (const [interval, count] of [[512, 2000], [64, 10_000], [10_240, 977]]) {
+    for (const [interval, count] of [
+      [512, 2000],
+      [64, 10_000],
+      [10_240, 977],
+    ]) {
       const milestones = keptAfterWriting(every(interval, count), 1).length - 1;
       expect(milestones).toBeLessThanOrEqual(Math.log2(count) + 2);
       expect(milestones).toBeGreaterThanOrEqual(Math.log2(count) - 1);

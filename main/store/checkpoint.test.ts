@@ -108,7 +108,9 @@ describe('checkpoints', () => {
     writeCheckpoint(tempDir(), 5, awkwardCheckpoint(), KEEP_ALL);
     fs.cpSync(path.join(tempDir(), '5'), path.join(tempDir(), '6'), { recursive: true });
     expect(listCheckpoints(tempDir())).toEqual([5]);
-    expect(() => loadCheckpoint(tempDir(), 6)).toThrow(`${path.join(tempDir(), '6', 'manifest.json')}: says step 5, but its folder is ${path.join(tempDir(), '6')}`);
+    expect(() => loadCheckpoint(tempDir(), 6)).toThrow(
+      `${path.join(tempDir(), '6', 'manifest.json')}: says step 5, but its folder is ${path.join(tempDir(), '6')}`,
+    );
   });
 
   it('rejects a manifest whose arrays lie outside arrays.bin', () => {
@@ -152,7 +154,9 @@ describe('checkpoints', () => {
     expect(() => writeCheckpoint(tempDir(), 1.5, ok, KEEP_ALL)).toThrow('got 1.5');
     expect(() => writeCheckpoint(tempDir(), 1, { state: undefined, arrays: {} }, KEEP_ALL)).toThrow('JSON-serializable');
     const ints = { counts: new Int32Array(2) as unknown as Float32Array };
-    expect(() => writeCheckpoint(tempDir(), 1, { state: {}, arrays: ints }, KEEP_ALL)).toThrow('checkpoint array "counts" must be a Float32Array or a Float64Array');
+    expect(() => writeCheckpoint(tempDir(), 1, { state: {}, arrays: ints }, KEEP_ALL)).toThrow(
+      'checkpoint array "counts" must be a Float32Array or a Float64Array',
+    );
     expect(fs.readdirSync(tempDir())).toEqual([]);
   });
 });

@@ -99,15 +99,14 @@ export function writeCheckpoint(dir: string, step: number, checkpoint: Checkpoin
 
 /** Steps of the complete checkpoints, ascending. Incomplete or damaged ones are left out; loading one says why. */
 export function listCheckpoints(dir: string): number[] {
-  return stepFolders(dir)
-    .filter((step) => {
-      try {
-        inspect(dir, step);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  return stepFolders(dir).filter((step) => {
+    try {
+      inspect(dir, step);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Steps of every `<step>/` folder, ascending, whether complete or not. */

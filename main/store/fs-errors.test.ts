@@ -9,7 +9,9 @@ const FULL = '/dev/full';
 
 describe.skipIf(!fs.existsSync(FULL))('a full disk (ENOSPC, from /dev/full)', () => {
   it('names the file written and how much space is left', () => {
-    expect(() => writeFileDurable(FULL, 'data')).toThrow(/^cannot write \/dev\/full: ENOSPC \(no space left on the disk: [\d.]+ (bytes|KB|MB|GB|TB) left there\)$/);
+    expect(() => writeFileDurable(FULL, 'data')).toThrow(
+      /^cannot write \/dev\/full: ENOSPC \(no space left on the disk: [\d.]+ (bytes|KB|MB|GB|TB) left there\)$/,
+    );
   });
 
   it('names the log appended to, and keeps the OS code', () => {

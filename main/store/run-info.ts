@@ -24,9 +24,15 @@ export const runInfoSchema = z
     updatedAt: z.iso.datetime(),
     versions: z.object({ gaitlab: z.string(), node: z.string(), backend: z.string().optional() }).strict(),
     /** Set on a fork: the run and checkpoint step it started from. */
-    parent: z.object({ runId: z.string().min(1), step: z.number().int().min(0) }).strict().optional(),
+    parent: z
+      .object({ runId: z.string().min(1), step: z.number().int().min(0) })
+      .strict()
+      .optional(),
     /** Set on a sweep's trial: the sweep (runs/sweeps/<id>/) and the trial's index in it. */
-    sweep: z.object({ id: z.string().min(1), trial: z.number().int().min(0) }).strict().optional(),
+    sweep: z
+      .object({ id: z.string().min(1), trial: z.number().int().min(0) })
+      .strict()
+      .optional(),
     error: z.string().optional(),
     /** Why a stopped run stopped when no one asked (a signal, the app that started it exited). */
     stopReason: z.string().optional(),

@@ -44,7 +44,9 @@ describe('the run lock', () => {
     const other = otherProcess();
     lockAs(run.dir, other.pid);
     const runJson = fs.readFileSync(path.join(run.dir, 'run.json'), 'utf8');
-    const expected = new RegExp(`^run ${run.info.id} is being written by pid ${other.pid} on ${os.hostname()} since 2026-01-01T00:00:00.000Z; stop that one first`);
+    const expected = new RegExp(
+      `^run ${run.info.id} is being written by pid ${other.pid} on ${os.hostname()} since 2026-01-01T00:00:00.000Z; stop that one first`,
+    );
     expect(() => run.lockForWriting()).toThrow(expected);
     expect(() => run.updateInfo({ status: 'failed', error: 'refused' })).toThrow(expected);
     expect(fs.readFileSync(path.join(run.dir, 'run.json'), 'utf8')).toBe(runJson);

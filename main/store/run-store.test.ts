@@ -185,7 +185,12 @@ describe('RunHandle', () => {
     run.updateInfo({ status: 'running', error: undefined });
     const reopened = store.openRun(run.info.id).info;
     expect(reopened).toEqual(run.info);
-    expect(reopened).toMatchObject({ status: 'running', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:10:00.000Z', summary: { step: 4096 } });
+    expect(reopened).toMatchObject({
+      status: 'running',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:10:00.000Z',
+      summary: { step: 4096 },
+    });
     expect(reopened.error).toBeUndefined();
     expect(fs.readdirSync(run.dir).filter((name) => name.includes('.tmp'))).toEqual([]);
   });

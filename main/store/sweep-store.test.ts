@@ -10,7 +10,17 @@ const tempDir = useTempDir();
 const runsDir = () => path.join(tempDir(), 'runs');
 const versions = { gaitlab: '0.1.0', node: 'v20.0.0' };
 const config = runConfigSchema.parse({ env: 'Pendulum-v1', algo: 'ppo', seed: 3, totalSteps: 4096, hparams: {} });
-const trial = (run: string): TrialRecord => ({ trial: 0, run, previousRuns: [], hparams: { learning_rate: 1e-3 }, seed: 1, status: 'pending', step: 0, target: 4096, metric: null });
+const trial = (run: string): TrialRecord => ({
+  trial: 0,
+  run,
+  previousRuns: [],
+  hparams: { learning_rate: 1e-3 },
+  seed: 1,
+  status: 'pending',
+  step: 0,
+  target: 4096,
+  metric: null,
+});
 
 describe('SweepStore', () => {
   it('keeps sweep.json and an append-only trials.jsonl in runs/sweeps/<id>/, listed newest first', () => {
@@ -22,7 +32,10 @@ describe('SweepStore', () => {
     sweep.update({ status: 'finished' });
     const reopened = store.open(sweep.info.id);
     expect(reopened.info.status).toBe('finished');
-    expect(reopened.readDecisions().map((d) => [d.type, d.from ?? null])).toEqual([['started', null], ['exploited', 'r3']]);
+    expect(reopened.readDecisions().map((d) => [d.type, d.from ?? null])).toEqual([
+      ['started', null],
+      ['exploited', 'r3'],
+    ]);
     expect(store.list().map((s) => s.id)).toEqual([sweep.info.id]);
     expect(() => store.open('nope')).toThrow(/no sweep 'nope'.*gaitlab sweeps/);
   });

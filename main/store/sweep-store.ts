@@ -130,7 +130,16 @@ export class SweepStore {
       throw new Error(`cannot write to the sweeps folder ${this.root}: ${describeFsError(error)}`);
     }
     try {
-      const info = writeSweepInfo(temp, { id, spec, status: 'running', createdAt: now.toISOString(), updatedAt: now.toISOString(), executor, trials, round: 0 });
+      const info = writeSweepInfo(temp, {
+        id,
+        spec,
+        status: 'running',
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        executor,
+        trials,
+        round: 0,
+      });
       const dir = path.join(this.root, id);
       fs.renameSync(temp, dir);
       fsyncDir(this.root);

@@ -187,7 +187,8 @@ function readHeader(file: string, whole = false): { header: Header; bytes: Buffe
   const dataStart = PREAMBLE_BYTES + bytes.readUInt32LE(MAGIC.length);
   if (bytes.length < dataStart) throw new Error(`${file}: truncated header`);
   const header = parseJson(bytes.subarray(PREAMBLE_BYTES, dataStart).toString('utf8'), headerSchema, file);
-  if (header.scene.bodies.length !== header.numBodies) throw new Error(`${file}: the scene has ${header.scene.bodies.length} bodies, the header says ${header.numBodies}`);
+  if (header.scene.bodies.length !== header.numBodies)
+    throw new Error(`${file}: the scene has ${header.scene.bodies.length} bodies, the header says ${header.numBodies}`);
   return { header, bytes, dataStart };
 }
 

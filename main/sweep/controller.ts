@@ -54,14 +54,31 @@ export class SweepController {
     const spec = parseSweepSpec(input, { concurrency: options.queue ? Number.MAX_SAFE_INTEGER : undefined });
     const settings = initialSettings(spec);
     const configs = settings.map(({ hparams, seed }) =>
-      buildRunConfig({ env: spec.env, algo: spec.algo, seed, totalSteps: spec.steps, hparams: { ...spec.set, ...hparams }, checkpointEveryUpdates: spec.checkpoint_every }),
+      buildRunConfig({
+        env: spec.env,
+        algo: spec.algo,
+        seed,
+        totalSteps: spec.steps,
+        hparams: { ...spec.set, ...hparams },
+        checkpointEveryUpdates: spec.checkpoint_every,
+      }),
     );
     runs.ensureWritable();
     const sweep = new SweepStore(runs.root).create(input as Record<string, unknown>, options.queue ? 'queue' : 'local', []);
     const firstTarget = spec.method === 'asha' ? ashaRungs(spec)[0] : spec.method === 'pbt' ? Math.min(spec.pbt.interval, spec.steps) : spec.steps;
     const trials = configs.map((config, trial): TrialRecord => {
       const run = runs.createRun(config, { name: `${sweep.info.id} #${trial}`, versions: labVersions(), sweep: { id: sweep.info.id, trial } });
-      return { trial, run: run.info.id, previousRuns: [], hparams: settings[trial].hparams, seed: config.seed, status: 'pending', step: 0, target: firstTarget, metric: null };
+      return {
+        trial,
+        run: run.info.id,
+        previousRuns: [],
+        hparams: settings[trial].hparams,
+        seed: config.seed,
+        status: 'pending',
+        step: 0,
+        target: firstTarget,
+        metric: null,
+      };
     });
     sweep.update({ trials });
     return new SweepController(runs, sweep, spec, executor, options.listener ?? {});
@@ -84,7 +101,10 @@ export class SweepController {
         while (!this.stopping && active.size < this.spec.concurrency) {
           const trial = this.nextTrial(active.size);
           if (!trial) break;
-          active.set(trial.trial, this.trainSegment(trial).finally(() => active.delete(trial.trial)));
+          active.set(
+            trial.trial,
+            this.trainSegment(trial).finally(() => active.delete(trial.trial)),
+          );
         }
         if (active.size === 0) break;
         await Promise.race(active.values());
@@ -125,10 +145,22 @@ export class SweepController {
   private async trainSegment(trial: TrialRecord): Promise<void> {
     const first = trial.status === 'pending';
     this.setTrial(trial.trial, { status: 'running' });
-    this.sweep.decide({ type: first ? 'started' : 'resumed', trial: trial.trial, run: trial.run, step: trial.step, target: trial.target, hparams: trial.hparams });
+    this.sweep.decide({
+      type: first ? 'started' : 'resumed',
+      trial: trial.trial,
+      run: trial.run,
+      step: trial.step,
+      target: trial.target,
+      hparams: trial.hparams,
+    });
     this.listener.onTrial?.(trial, first ? 'started' : `resumed at step ${trial.step}`);
     const result = await this.executor.train(
-      { sweepId: this.sweep.info.id, spec: this.sweep.info.spec, run: this.runs.openRun(trial.run), stopAtStep: trial.target >= this.spec.steps ? undefined : trial.target },
+      {
+        sweepId: this.sweep.info.id,
+        spec: this.sweep.info.spec,
+        run: this.runs.openRun(trial.run),
+        stopAtStep: trial.target >= this.spec.steps ? undefined : trial.target,
+      },
       (row) => this.listener.onMetrics?.(trial, row),
     );
     if (result.status === 'failed') {
@@ -155,7 +187,15 @@ export class SweepController {
       const promoted = top.find((t) => t.status === 'waiting' && t.rungMetrics!.length === k + 1);
       if (promoted) {
         this.setTrial(promoted.trial, { target: rungs[k + 1] });
-        this.sweep.decide({ type: 'promoted', trial: promoted.trial, run: promoted.run, step: promoted.step, rung: k + 1, target: rungs[k + 1], metric: promoted.metric });
+        this.sweep.decide({
+          type: 'promoted',
+          trial: promoted.trial,
+          run: promoted.run,
+          step: promoted.step,
+          rung: k + 1,
+          target: rungs[k + 1],
+          metric: promoted.metric,
+        });
         return this.trial(promoted.trial);
       }
     }
@@ -180,7 +220,16 @@ export class SweepController {
       const child = forkRun(this.runs, donorRun, { step, hparams, name: `${this.sweep.info.id} #${trial.trial}` });
       child.updateInfo({ sweep: { id: this.sweep.info.id, trial: trial.trial } });
       this.setTrial(trial.trial, { run: child.info.id, previousRuns: [...trial.previousRuns, trial.run], hparams, step, metric: donor.metric });
-      this.sweep.decide({ type: 'exploited', trial: trial.trial, run: child.info.id, step, from: donor.run, fromTrial: donor.trial, replaced: trial.run, hparams });
+      this.sweep.decide({
+        type: 'exploited',
+        trial: trial.trial,
+        run: child.info.id,
+        step,
+        from: donor.run,
+        fromTrial: donor.trial,
+        replaced: trial.run,
+        hparams,
+      });
       this.listener.onTrial?.(this.trial(trial.trial), `exploited trial ${donor.trial} at step ${step}: ${JSON.stringify(hparams)}`);
     }
     const trials = this.trials.map((t) => (t.status === 'waiting' ? { ...t, target: Math.min(t.target + this.spec.pbt.interval, this.spec.steps) } : t));

@@ -12,7 +12,19 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { MetricsRow, RunEvent, RunHandle, RunStore } from '../store/run-store.ts';
 import type { RunStatus } from '../store/run-info.ts';
 import type { SegmentResult, TrialExecutor, TrialSegment } from './executor.ts';
-import { checkpointKey, connectRedis, fetchCheckpoint, packCheckpoint, queueConnection, redactIn, stopKey, streamKey, TRIALS_QUEUE, type RedisClient, type TrialJob } from './queue.ts';
+import {
+  checkpointKey,
+  connectRedis,
+  fetchCheckpoint,
+  packCheckpoint,
+  queueConnection,
+  redactIn,
+  stopKey,
+  streamKey,
+  TRIALS_QUEUE,
+  type RedisClient,
+  type TrialJob,
+} from './queue.ts';
 
 interface Pending {
   jobId: string;
@@ -66,7 +78,7 @@ export class QueueExecutor implements TrialExecutor {
     await this.startReader(segment.sweepId);
     // The run's checkpoint here (a PBT fork, a promoted ASHA trial, a resumed sweep) is where any worker starts.
     const local = run.listCheckpoints().at(-1);
-    if (local !== undefined && Number(await this.redis.hget(checkpointKey(run.info.id), 'step') ?? -1) < local) {
+    if (local !== undefined && Number((await this.redis.hget(checkpointKey(run.info.id), 'step')) ?? -1) < local) {
       await this.redis.hset(checkpointKey(run.info.id), packCheckpoint(run, local));
     }
     const jobId = `${run.info.id}.${++this.segments}.${Date.now()}`;
@@ -121,7 +133,10 @@ export class QueueExecutor implements TrialExecutor {
         }
       }
     };
-    this.readers.set(sweepId, loop().catch((error: Error) => console.error(`gaitlab: reading the sweep's stream: ${redactIn(error.message, this.url)}`)));
+    this.readers.set(
+      sweepId,
+      loop().catch((error: Error) => console.error(`gaitlab: reading the sweep's stream: ${redactIn(error.message, this.url)}`)),
+    );
   }
 
   /** One worker report, applied to the run in this runs folder. */

@@ -79,7 +79,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 /** A checkpoint as hash fields (arrays base64-encoded), for checkpointKey. */
 export function packCheckpoint(run: RunHandle, step: number): Record<string, string> {
   const { state, arrays } = run.loadCheckpoint(step);
-  const packed = Object.entries(arrays).map(([name, a]) => [name, a instanceof Float64Array ? 'float64' : 'float32', Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')]);
+  const packed = Object.entries(arrays).map(([name, a]) => [
+    name,
+    a instanceof Float64Array ? 'float64' : 'float32',
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'),
+  ]);
   return { step: String(step), state: JSON.stringify(state), arrays: JSON.stringify(packed) };
 }
 

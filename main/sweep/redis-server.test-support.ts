@@ -8,7 +8,8 @@ export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 /** Why Redis tests cannot run here (one line), or null when they can. */
 export function redisUnavailable(): string | null {
   const probe = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `redis-server not found at ${REDIS_SERVER} (apt-get install redis-server, or set REDIS_SERVER): skipping the queue tests`;
+  if (probe.error || probe.status !== 0)
+    return `redis-server not found at ${REDIS_SERVER} (apt-get install redis-server, or set REDIS_SERVER): skipping the queue tests`;
   try {
     // BullMQ talks to Redis through ioredis, an optional peer dependency of bullmq.
     createRequire(import.meta.url).resolve('ioredis');
@@ -46,10 +47,11 @@ export async function startRedis(options: { password?: string } = {}): Promise<{
   return {
     port,
     url: `redis://${auth}127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.once('exit', () => resolve());
-      server.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once('exit', () => resolve());
+        server.kill('SIGTERM');
+      }),
   };
 }

@@ -10,7 +10,21 @@ import { parseSweepSpec } from '../config/sweep-spec.ts';
 import { forkTrainer } from '../lab/fork-launcher.ts';
 import { readRunInfo, runInfoSchema } from '../store/run-info.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { checkpointKey, connectRedis, fetchCheckpoint, packCheckpoint, queueConnection, redactIn, redactUrl, stopKey, streamKey, trialJobSchema, TRIALS_QUEUE, type RedisClient, type TrialMessageKind } from './queue.ts';
+import {
+  checkpointKey,
+  connectRedis,
+  fetchCheckpoint,
+  packCheckpoint,
+  queueConnection,
+  redactIn,
+  redactUrl,
+  stopKey,
+  streamKey,
+  trialJobSchema,
+  TRIALS_QUEUE,
+  type RedisClient,
+  type TrialMessageKind,
+} from './queue.ts';
 
 export interface WorkerOptions {
   queue: string;
@@ -52,10 +66,12 @@ async function trainJob(job: Job, runs: RunStore, redis: RedisClient, worker: st
   let sent: Promise<unknown> = Promise.resolve();
   // Reports go out one after another, in the order the trainer made them.
   const report = (kind: TrialMessageKind, data: unknown, before?: () => Promise<unknown>) => {
-    sent = sent.then(async () => {
-      await before?.();
-      await redis.xadd(stream, '*', { kind, run: runId, data: JSON.stringify(data) });
-    }).catch((error: Error) => console.error(`gaitlab worker: reporting ${kind} of ${runId}: ${error.message}`));
+    sent = sent
+      .then(async () => {
+        await before?.();
+        await redis.xadd(stream, '*', { kind, run: runId, data: JSON.stringify(data) });
+      })
+      .catch((error: Error) => console.error(`gaitlab worker: reporting ${kind} of ${runId}: ${error.message}`));
     return sent;
   };
   let runInfo;
@@ -73,7 +89,10 @@ async function trainJob(job: Job, runs: RunStore, redis: RedisClient, worker: st
   await fetchCheckpoint(redis, run);
   const trainer = forkTrainer(run.dir, { stopAtStep: stopAtStep ?? undefined });
   const stopPoll = setInterval(() => {
-    void redis.get(stopKey(sweepId)).then((stop) => stop && trainer.send({ type: 'stop' }), () => {});
+    void redis.get(stopKey(sweepId)).then(
+      (stop) => stop && trainer.send({ type: 'stop' }),
+      () => {},
+    );
   }, STOP_POLL_MS);
   trainer.onMessage((raw) => {
     const message = raw as { type: string; step?: number; row?: unknown; event?: unknown };

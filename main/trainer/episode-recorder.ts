@@ -95,7 +95,13 @@ export function recordEvaluation(
   const floatsPerStep = env.scene.bodies.length * 7;
   let start = 0;
   const trajectories = result.lengths.map((length, i) => {
-    const message = trajectoryMessage(env, frames.slice(start * floatsPerStep, (start + length) * floatsPerStep), rewards.slice(start, start + length), options.position, true);
+    const message = trajectoryMessage(
+      env,
+      frames.slice(start * floatsPerStep, (start + length) * floatsPerStep),
+      rewards.slice(start, start + length),
+      options.position,
+      true,
+    );
     start += length;
     return savedTrajectory(message, env, { checkpoint: options.checkpoint, seed: options.seed + i, episode: null });
   });

@@ -34,7 +34,10 @@ export function evaluatePolicy(
   const forwardVelocities: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {
     let { obs } = env.reset({ seed: seed + episode });
-    let total = 0, length = 0, velocitySum = 0, reportsVelocity = false;
+    let total = 0,
+      length = 0,
+      velocitySum = 0,
+      reportsVelocity = false;
     for (;;) {
       obs32.set(obsNorm ? obsNorm.normalize(obs) : obs);
       agent.actDeterministic(obs32, 1, action32);

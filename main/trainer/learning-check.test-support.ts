@@ -36,7 +36,9 @@ export interface LearningCheckResult {
 /** The trainer's loop without its store (training-loop.ts: on-policy rollout and update, or off-policy steps and gradient steps). */
 export async function runLearningCheck(options: LearningCheckOptions): Promise<LearningCheckResult> {
   const start = performance.now();
-  const envId = options.envId ?? 'Pendulum-v1', seed = options.seed ?? 1, evalEpisodes = options.evalEpisodes ?? 10;
+  const envId = options.envId ?? 'Pendulum-v1',
+    seed = options.seed ?? 1,
+    evalEpisodes = options.evalEpisodes ?? 10;
   const algo = getAlgorithm(options.algo);
   const hparams = parseHparams(algo, options.hparams);
   const loop = createTrainingLoop(algo, { envId, hparams, backend: await selectBackend('fused'), rng: Rng.fromSeed(seed), seed });

@@ -62,7 +62,19 @@ describe('the off-policy loop in the Trainer', () => {
     const rows = run.readMetrics();
     expect(rows.map((r) => r.step)).toEqual([100, 200, 300, 400]);
     expect(rows[0].qf_loss).toBeUndefined(); // learning_starts 150: no gradient step yet
-    for (const key of ['qf1_values', 'qf2_values', 'qf1_loss', 'qf2_loss', 'qf_loss', 'actor_loss', 'alpha', 'alpha_loss', 'replay_size', 'sps', 'time_train_s']) {
+    for (const key of [
+      'qf1_values',
+      'qf2_values',
+      'qf1_loss',
+      'qf2_loss',
+      'qf_loss',
+      'actor_loss',
+      'alpha',
+      'alpha_loss',
+      'replay_size',
+      'sps',
+      'time_train_s',
+    ]) {
       expect(rows[3][key], key).toBeTypeOf('number');
     }
     expect(rows[3].replay_size).toBe(250);
@@ -90,7 +102,12 @@ describe('the off-policy loop in the Trainer', () => {
     });
     expect(() => trainer.command({ type: 'set-hparams', values: { buffer_size: 10 } })).toThrow(/cannot change buffer_size while training/);
     await trainer.train();
-    expect(run.readEvents()[0]).toMatchObject({ type: 'hparams', step: 100, values: { policy_lr: 1e-3, tau: 0.01 }, previous: { policy_lr: 3e-4, tau: 0.005 } });
+    expect(run.readEvents()[0]).toMatchObject({
+      type: 'hparams',
+      step: 100,
+      values: { policy_lr: 1e-3, tau: 0.01 },
+      previous: { policy_lr: 3e-4, tau: 0.005 },
+    });
     const evaluation = trainer.evaluate(2, 123);
     expect(evaluation.lengths).toEqual([200, 200]);
     expect(trainer.evaluate(2, 123)).toEqual(evaluation);

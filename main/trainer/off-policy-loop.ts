@@ -49,7 +49,8 @@ export class OffPolicyLoop implements TrainingLoop {
     private readonly space: BoxSpace,
     initialObs: Float64Array,
   ) {
-    const env = stack.env, n = env.numEnvs;
+    const env = stack.env,
+      n = env.numEnvs;
     this.stepsPerIteration = offPolicyIterationSteps(hp);
     this.buffer = new ReplayBuffer(hp.buffer_size, env.obsSize, env.actionSize);
     this.sample = {
@@ -81,10 +82,13 @@ export class OffPolicyLoop implements TrainingLoop {
   }
 
   iterate(_iteration: number, _total: number, observe?: StepObserver): IterationResult {
-    const env = this.stack.env, n = env.numEnvs;
+    const env = this.stack.env,
+      n = env.numEnvs;
     const episodes: IterationResult['episodes'] = [];
     const losses = new StatsMean();
-    let actSeconds = 0, envSeconds = 0, trainSeconds = 0;
+    let actSeconds = 0,
+      envSeconds = 0,
+      trainSeconds = 0;
     for (let t = 0; t < this.stepsPerIteration / n; t++) {
       const t0 = performance.now();
       this.obs32.set(this.obs);

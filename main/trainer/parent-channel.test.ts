@@ -37,7 +37,17 @@ class SlowLink implements ParentLink {
 
 const episode = (update: number, deterministic = false): TrainerMessage => ({
   type: 'trajectory',
-  trajectory: { envId: 'Hopper-v0', dtSeconds: 0.008, numBodies: 1, frames: new Array(7).fill(update), rewards: [1], update, step: update * 100, episodeReturn: 1, deterministic } satisfies TrajectoryMessage,
+  trajectory: {
+    envId: 'Hopper-v0',
+    dtSeconds: 0.008,
+    numBodies: 1,
+    frames: new Array(7).fill(update),
+    rewards: [1],
+    update,
+    step: update * 100,
+    episodeReturn: 1,
+    deterministic,
+  } satisfies TrajectoryMessage,
 });
 const metrics = (update: number): TrainerMessage => ({ type: 'metrics', row: { update, step: update * 100 } });
 const updatesOf = (messages: TrainerMessage[], type: TrainerMessage['type']) =>

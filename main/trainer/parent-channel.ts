@@ -127,7 +127,8 @@ export class ParentChannel {
 
 /** Electron's utilityProcess exposes process.parentPort; a Node fork has process.send. */
 export function parentLink(): ParentLink {
-  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', h: (e: { data: unknown }) => void): void } }).parentPort;
+  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', h: (e: { data: unknown }) => void): void } })
+    .parentPort;
   if (parentPort) {
     return {
       // Electron queues the message itself and reports no delivery; its trainers die with the app.

@@ -13,7 +13,9 @@ import { RunStore } from '../store/run-store.ts';
 import { streamEvaluation, type EpisodeChunk } from './episode-stream.ts';
 import { Trainer } from './trainer.ts';
 
-export const playRequestSchema = z.object({ playId: z.number().int().min(0), runDir: z.string().min(1), checkpoint: z.number().int().min(0), seed: z.number().int() }).strict();
+export const playRequestSchema = z
+  .object({ playId: z.number().int().min(0), runDir: z.string().min(1), checkpoint: z.number().int().min(0), seed: z.number().int() })
+  .strict();
 export type PlayRequest = z.infer<typeof playRequestSchema>;
 
 export type PlayerMessage = { type: 'ready' } | { type: 'chunk'; chunk: EpisodeChunk } | { type: 'failed'; playId: number; error: string };

@@ -43,7 +43,8 @@ export class RolloutCollector {
     if (estimator.kind === 'group' && (estimator.groupSize < 2 || env.numEnvs % estimator.groupSize !== 0)) {
       throw new Error(`group size ${estimator.groupSize} must be at least 2 and divide num_envs (${env.numEnvs})`);
     }
-    const n = env.numEnvs, rows = numSteps * n;
+    const n = env.numEnvs,
+      rows = numSteps * n;
     this.batch = {
       numSteps,
       numEnvs: n,
@@ -68,7 +69,9 @@ export class RolloutCollector {
   /** Runs numSteps vector steps; returns the episodes that finished meanwhile. */
   collect(gamma: number, gaeLambda: number, observe?: StepObserver): EpisodeRecord[] {
     const { env, agent, batch } = this;
-    const n = env.numEnvs, obsSize = env.obsSize, actSize = agent.actionSize;
+    const n = env.numEnvs,
+      obsSize = env.obsSize,
+      actSize = agent.actionSize;
     const episodes: EpisodeRecord[] = [];
     const space = env.spec.actionSpace;
     if (this.estimator.kind === 'group') this.startGroupsTogether(this.estimator.groupSize);
@@ -107,7 +110,16 @@ export class RolloutCollector {
       this.timings.envSeconds += (t2 - t1) / 1000;
     }
     if (this.estimator.kind === 'group') {
-      computeGroupAdvantages({ ...this.estimator, rewards: batch.rewards, episodeEnded: this.episodeEnded, numSteps: this.numSteps, numEnvs: n, gamma, advantages: batch.advantages, returns: batch.returns });
+      computeGroupAdvantages({
+        ...this.estimator,
+        rewards: batch.rewards,
+        episodeEnded: this.episodeEnded,
+        numSteps: this.numSteps,
+        numEnvs: n,
+        gamma,
+        advantages: batch.advantages,
+        returns: batch.returns,
+      });
       return episodes;
     }
     this.fillNextValues();
@@ -150,7 +162,8 @@ export class RolloutCollector {
 
   /** V(s_{t+1}) for rows whose episode did not end there: the next row's value, or V(last obs). */
   private fillNextValues(): void {
-    const n = this.env.numEnvs, rows = this.numSteps * n;
+    const n = this.env.numEnvs,
+      rows = this.numSteps * n;
     const last = new Float32Array(n);
     const lastObs = Float32Array.from(this.obs);
     this.agent.values(lastObs, n, last);

@@ -29,7 +29,13 @@ export interface RunEnvOptions {
   workers?: number;
 }
 
-export function buildRunParts(envId: string, hp: RunHparams, backend: NnBackend, rng: Rng, { workers = 0 }: RunEnvOptions = {}): { stack: EnvStack; agent: ActorCritic } {
+export function buildRunParts(
+  envId: string,
+  hp: RunHparams,
+  backend: NnBackend,
+  rng: Rng,
+  { workers = 0 }: RunEnvOptions = {},
+): { stack: EnvStack; agent: ActorCritic } {
   const stack = buildEnvStack({
     envId,
     numEnvs: hp.num_envs,

@@ -43,14 +43,20 @@ async function main(): Promise<void> {
   channel.onMessage((raw) => {
     const parsed = trainerCommandSchema.safeParse(raw);
     if (!parsed.success) {
-      channel.send({ type: 'event', event: { type: 'error', step: trainer.counters.step, wallSeconds: trainer.counters.wallSeconds, message: `invalid command: ${parsed.error.message}` } });
+      channel.send({
+        type: 'event',
+        event: { type: 'error', step: trainer.counters.step, wallSeconds: trainer.counters.wallSeconds, message: `invalid command: ${parsed.error.message}` },
+      });
       return;
     }
     try {
       trainer.command(parsed.data);
     } catch (error) {
       // A rejected command (e.g. an out-of-range value) is reported; training goes on.
-      channel.send({ type: 'event', event: { type: 'error', step: trainer.counters.step, wallSeconds: trainer.counters.wallSeconds, message: (error as Error).message } });
+      channel.send({
+        type: 'event',
+        event: { type: 'error', step: trainer.counters.step, wallSeconds: trainer.counters.wallSeconds, message: (error as Error).message },
+      });
     }
   });
   try {
@@ -64,7 +70,12 @@ async function main(): Promise<void> {
   await exitWhenSent(channel, 0);
 }
 
-async function fail(run: { updateInfo(patch: { status: 'failed'; error: string }): void }, channel: ParentChannel, error: unknown, step: number): Promise<void> {
+async function fail(
+  run: { updateInfo(patch: { status: 'failed'; error: string }): void },
+  channel: ParentChannel,
+  error: unknown,
+  step: number,
+): Promise<void> {
   const message = (error as Error).message ?? String(error);
   try {
     run.updateInfo({ status: 'failed', error: message });

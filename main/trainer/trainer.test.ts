@@ -69,7 +69,12 @@ describe('Trainer', () => {
     expect(rows[0].learning_rate).toBeCloseTo(3e-4);
     expect(rows[1].learning_rate).toBeCloseTo(1e-3);
     const events = run.readEvents();
-    expect(events[0]).toMatchObject({ type: 'hparams', step: 256, values: { learning_rate: 1e-3, clip_coef: 0.1 }, previous: { learning_rate: 3e-4, clip_coef: 0.2 } });
+    expect(events[0]).toMatchObject({
+      type: 'hparams',
+      step: 256,
+      values: { learning_rate: 1e-3, clip_coef: 0.1 },
+      previous: { learning_rate: 3e-4, clip_coef: 0.2 },
+    });
   });
 
   it('refuses live changes to settings that cannot change mid-run, and bad values', async () => {
@@ -91,7 +96,10 @@ describe('Trainer', () => {
     });
     await trainer.train();
     trainer.dispose();
-    expect(checkpoints).toEqual([{ type: 'checkpoint', step: 512, update: 2 }, { type: 'checkpoint', step: 1024, update: 4 }]);
+    expect(checkpoints).toEqual([
+      { type: 'checkpoint', step: 512, update: 2 },
+      { type: 'checkpoint', step: 1024, update: 4 },
+    ]);
     expect(s.openRun(run.info.id).info).toMatchObject({ status: 'finished', videoSchedule: schedule });
     trainer.command({ type: 'set-video-schedule', schedule: null });
     expect(s.openRun(run.info.id).info.videoSchedule).toBeUndefined();
@@ -149,7 +157,10 @@ describe('Trainer for the viewer', () => {
       expect(t).toBeDefined();
       expect(t!.rewards).toHaveLength(200);
       expect(t!.frames).toHaveLength(200 * t!.numBodies * 7);
-      expect(t!.episodeReturn).toBeCloseTo(t!.rewards.reduce((a, b) => a + b, 0), 6);
+      expect(t!.episodeReturn).toBeCloseTo(
+        t!.rewards.reduce((a, b) => a + b, 0),
+        6,
+      );
       // Raw Pendulum rewards lie in [-16.27, 0], not in normalized units.
       expect(Math.min(...t!.rewards)).toBeGreaterThanOrEqual(-16.3);
     }

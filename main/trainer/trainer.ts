@@ -35,7 +35,6 @@ export interface TrainerOptions {
   stopAtStep?: number;
 }
 
-
 export class Trainer {
   private hparams: Record<string, unknown>;
   private stopRequested = false;
@@ -90,7 +89,8 @@ export class Trainer {
       const { checkpoint, damaged } = run.loadNewestIntactCheckpoint();
       const problems = damaged.map((d) => `checkpoint ${d.step}: ${d.problem}`).join('; ');
       if (!checkpoint && damaged.length > 0) throw new Error(`run ${run.info.id} has no intact checkpoint (${problems})`);
-      if (checkpoint && damaged.length > 0) console.warn(`gaitlab: using checkpoint ${checkpoint.step} of run ${run.info.id}, the newest intact one (${problems})`);
+      if (checkpoint && damaged.length > 0)
+        console.warn(`gaitlab: using checkpoint ${checkpoint.step} of run ${run.info.id}, the newest intact one (${problems})`);
       if (checkpoint) trainer.restore(checkpoint);
     }
     trainer.stopAtStep = options.stopAtStep ?? Infinity;
@@ -188,10 +188,16 @@ export class Trainer {
       const update = this.counters.update + 1;
       const position = { update, step: this.counters.step };
       const recorder = this.recorder;
-      const { episodes, stats } = this.loop.iterate(update, this.totalUpdates, recorder ? (result) => {
-        position.step += this.loop.stack.env.numEnvs;
-        recorder.observe(result, (result.rawRewards ?? result.rewards)[0], position);
-      } : undefined);
+      const { episodes, stats } = this.loop.iterate(
+        update,
+        this.totalUpdates,
+        recorder
+          ? (result) => {
+              position.step += this.loop.stack.env.numEnvs;
+              recorder.observe(result, (result.rawRewards ?? result.rewards)[0], position);
+            }
+          : undefined,
+      );
       const updateEnd = performance.now();
 
       this.counters.update = update;
@@ -252,7 +258,10 @@ export class Trainer {
   /** "Evaluate now": one deterministic episode of the current policy, sent to the viewer and stored. */
   private evaluateNow(): void {
     this.evaluationRequested = false;
-    const { result, trajectories: [trajectory] } = this.recordEvaluation(1, this.counters.update);
+    const {
+      result,
+      trajectories: [trajectory],
+    } = this.recordEvaluation(1, this.counters.update);
     this.emit({ type: 'trajectory', trajectory });
     saveTrajectory(this.run, trajectory);
     const event = { type: 'evaluation', step: this.counters.step, wallSeconds: this.counters.wallSeconds, returnMean: result.returnMean };

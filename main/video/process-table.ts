@@ -38,7 +38,7 @@ export function descendants(table: Map<number, ProcessEntry>, root: number): num
     else children.set(parent, [pid]);
   }
   const found: number[] = [];
-  for (const queue = [...(children.get(root) ?? [])]; queue.length > 0; ) {
+  for (const queue = [...(children.get(root) ?? [])]; queue.length > 0;) {
     const pid = queue.pop()!;
     found.push(pid);
     queue.push(...(children.get(pid) ?? []));

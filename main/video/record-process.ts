@@ -11,10 +11,7 @@ import { recordRequestSchema } from '../config/record-request.ts';
 import { recordVideo, type RecordedVideo } from './record-video.ts';
 import { buildRunJob } from './run-job.ts';
 
-export type RecorderMessage =
-  | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; video: RecordedVideo }
-  | { type: 'failed'; error: string };
+export type RecorderMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; video: RecordedVideo } | { type: 'failed'; error: string };
 
 /** Progress messages at most this often: the UI's bar needs no more. */
 const PROGRESS_INTERVAL_MS = 250;

@@ -51,7 +51,9 @@ export async function recordVideo(job: RecordJob, file: string, options: RecordO
     try {
       result = await page.evaluate((j) => (window as unknown as RecordPageFunctions).gaitlabRecord(j), job);
     } catch (error) {
-      throw new Error(`${browser.description} could not make the video: ${pageMessage(error)}${pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : ''}`);
+      throw new Error(
+        `${browser.description} could not make the video: ${pageMessage(error)}${pageErrors.length ? ` (page errors: ${pageErrors.join('; ')})` : ''}`,
+      );
     }
     const written = result.container === job.container ? file : replaceExtension(file, `.${result.container}`);
     pending.commit(written);

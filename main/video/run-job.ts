@@ -70,7 +70,10 @@ async function evaluate(run: RunHandle, checkpoint: number | undefined, episodes
 export function montageCheckpoints(checkpoints: number[]): number[] {
   if (checkpoints.length <= MONTAGE_CELLS) return checkpoints;
   const milestones = milestoneSteps(checkpoints);
-  return spread(checkpoints.filter((step, i) => milestones.has(step) || i === checkpoints.length - 1), MONTAGE_CELLS);
+  return spread(
+    checkpoints.filter((step, i) => milestones.has(step) || i === checkpoints.length - 1),
+    MONTAGE_CELLS,
+  );
 }
 
 /** At most `count` items, evenly spread from the first to the last. */

@@ -40,7 +40,12 @@ export async function demux(file: string): Promise<Demuxed> {
     height: track.displayHeight,
     durationSeconds: await input.computeDuration(),
     packets,
-    decoderConfig: { codec: config.codec, descriptionBase64: description, codedWidth: config.codedWidth ?? track.displayWidth, codedHeight: config.codedHeight ?? track.displayHeight },
+    decoderConfig: {
+      codec: config.codec,
+      descriptionBase64: description,
+      codedWidth: config.codedWidth ?? track.displayWidth,
+      codedHeight: config.codedHeight ?? track.displayHeight,
+    },
     data,
   };
 }
@@ -57,7 +62,12 @@ export interface FrameStats {
 }
 
 /** Decodes every frame in Chromium and returns statistics for the frames at `indices`. */
-export async function decodeFrames(video: Demuxed, indices: number[], browser: BrowserChoice, options: { png?: boolean } = {}): Promise<{ decoded: number; frames: FrameStats[] }> {
+export async function decodeFrames(
+  video: Demuxed,
+  indices: number[],
+  browser: BrowserChoice,
+  options: { png?: boolean } = {},
+): Promise<{ decoded: number; frames: FrameStats[] }> {
   const server = await startPageServer();
   const session = await launchBrowser(browser);
   try {
@@ -96,7 +106,12 @@ export async function decodeFrames(video: Demuxed, indices: number[], browser: B
                 }
               }
               const n = video.width * video.height;
-              const stats: FrameStats = { index, mean: sum / n, std: Math.sqrt(Math.max(0, squares / n - (sum / n) ** 2)), thumbnail: Array.from(cells, (c, i) => c / counts[i]) };
+              const stats: FrameStats = {
+                index,
+                mean: sum / n,
+                std: Math.sqrt(Math.max(0, squares / n - (sum / n) ** 2)),
+                thumbnail: Array.from(cells, (c, i) => c / counts[i]),
+              };
               if (png) {
                 jobs.push(
                   canvas.convertToBlob({ type: 'image/png' }).then(
@@ -120,7 +135,14 @@ export async function decodeFrames(video: Demuxed, indices: number[], browser: B
         const { codec, descriptionBase64, codedWidth, codedHeight } = video.decoderConfig;
         decoder.configure({ codec, codedWidth, codedHeight, ...(descriptionBase64 ? { description: bytes(descriptionBase64) } : {}) });
         video.packets.forEach((packet, i) => {
-          decoder.decode(new EncodedVideoChunk({ type: packet.key ? 'key' : 'delta', timestamp: Math.round(packet.timestamp * 1e6), duration: Math.round(packet.duration * 1e6), data: bytes(video.data[i]) }));
+          decoder.decode(
+            new EncodedVideoChunk({
+              type: packet.key ? 'key' : 'delta',
+              timestamp: Math.round(packet.timestamp * 1e6),
+              duration: Math.round(packet.duration * 1e6),
+              data: bytes(video.data[i]),
+            }),
+          );
         });
         await decoder.flush();
         await Promise.all(jobs);

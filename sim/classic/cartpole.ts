@@ -72,7 +72,8 @@ export class CartPole extends ClassicEnv {
     if (action[0] !== 0 && action[0] !== 1) throw new Error(`CartPole-v1: action must be 0 or 1, got ${action[0]}`);
     const [x, xDot, theta, thetaDot] = this.state;
     const force = action[0] === 1 ? FORCE : -FORCE;
-    const cos = Math.cos(theta), sin = Math.sin(theta);
+    const cos = Math.cos(theta),
+      sin = Math.sin(theta);
     const temp = (force + POLE_MASS_LENGTH * thetaDot ** 2 * sin) / TOTAL_MASS;
     const thetaAcc = (GRAVITY * sin - cos * temp) / (POLE_HALF_LENGTH * (4 / 3 - (POLE_MASS * cos ** 2) / TOTAL_MASS));
     const xAcc = temp - (POLE_MASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;

@@ -82,7 +82,10 @@ describe('classic control semantics', () => {
   it('gives CartPole 1 on the step that terminates and 0 on terminal steps after it, until a reset', () => {
     const env = makeEnv('CartPole-v1');
     env.reset({ state: [2.39, 1, 0, 0] });
-    expect([env.step([1]), env.step([1])].map((r) => [r.reward, r.terminated])).toEqual([[1, true], [0, true]]);
+    expect([env.step([1]), env.step([1])].map((r) => [r.reward, r.terminated])).toEqual([
+      [1, true],
+      [0, true],
+    ]);
     const saved = JSON.parse(JSON.stringify(env.saveState()));
     const copy = makeEnv('CartPole-v1');
     copy.loadState(saved);
@@ -98,7 +101,9 @@ describe('classic control semantics', () => {
       return Array.from({ length: 200 }, () => Array.from(env.reset().obs));
     };
     const spans = (rows: number[][], k: number, low: number, high: number) =>
-      rows.every((row) => row[k] >= low && row[k] <= high) && Math.min(...rows.map((r) => r[k])) < low + 0.1 * (high - low) && Math.max(...rows.map((r) => r[k])) > high - 0.1 * (high - low);
+      rows.every((row) => row[k] >= low && row[k] <= high) &&
+      Math.min(...rows.map((r) => r[k])) < low + 0.1 * (high - low) &&
+      Math.max(...rows.map((r) => r[k])) > high - 0.1 * (high - low);
     const pendulumObs = initialObs('Pendulum-v1').map(([cos, sin, thetaDot]) => [Math.atan2(sin, cos), thetaDot]);
     expect(spans(pendulumObs, 0, -Math.PI, Math.PI) && spans(pendulumObs, 1, -1, 1)).toBe(true);
     const carObs = initialObs('MountainCarContinuous-v0');

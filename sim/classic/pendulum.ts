@@ -59,7 +59,7 @@ export class Pendulum extends ClassicEnv {
     const [theta, thetaDot] = this.state;
     const u = Math.min(Math.max(action[0], -MAX_TORQUE), MAX_TORQUE);
     const cost = normalizeAngle(theta) ** 2 + THETA_DOT_COST * thetaDot ** 2 + TORQUE_COST * u ** 2;
-    let newThetaDot = thetaDot + ((3 * GRAVITY) / (2 * LENGTH) * Math.sin(theta) + (3 / (MASS * LENGTH ** 2)) * u) * DT;
+    let newThetaDot = thetaDot + (((3 * GRAVITY) / (2 * LENGTH)) * Math.sin(theta) + (3 / (MASS * LENGTH ** 2)) * u) * DT;
     newThetaDot = Math.min(Math.max(newThetaDot, -MAX_SPEED), MAX_SPEED);
     this.state[0] = theta + newThetaDot * DT;
     this.state[1] = newThetaDot;

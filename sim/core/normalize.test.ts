@@ -92,14 +92,7 @@ describe('RunningMeanStd', () => {
 });
 
 describe('NormalizeObservation', () => {
-  const script = () =>
-    new ScriptedVecEnv(
-      [1, 3],
-      [
-        { obs: [5, 7], terminated: [0, 1], finalObs: [null, [6]] },
-        { obs: [9, -20] },
-      ],
-    );
+  const script = () => new ScriptedVecEnv([1, 3], [{ obs: [5, 7], terminated: [0, 1], finalObs: [null, [6]] }, { obs: [9, -20] }]);
 
   it('normalizes with running statistics over every env, including the reset observations', () => {
     const vec = new NormalizeObservation(script(), { clip: 3 });

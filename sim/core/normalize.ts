@@ -139,7 +139,8 @@ export class NormalizeObservation extends VecEnvWrapper {
   }
 
   private normalizeInto(obs: ArrayLike<number>, out: Float64Array): void {
-    const size = this.obsSize, { mean, var: variance } = this.stats;
+    const size = this.obsSize,
+      { mean, var: variance } = this.stats;
     for (let i = 0; i < obs.length; i++) {
       const k = i % size;
       const z = (obs[i] - mean[k]) / Math.sqrt(variance[k] + this.epsilon);

@@ -6,13 +6,9 @@ describe('Rng', () => {
     // Computed with a separate Python port of sfc32 seeded by splitmix32 (12 warm-up rounds).
     // Pinning them keeps old seeds (and checkpoints) meaning the same episodes across versions.
     const ints = Rng.fromSeed(42);
-    expect([ints.nextUint32(), ints.nextUint32(), ints.nextUint32(), ints.nextUint32()]).toEqual([
-      1028872839, 2516511472, 400437680, 853279530,
-    ]);
+    expect([ints.nextUint32(), ints.nextUint32(), ints.nextUint32(), ints.nextUint32()]).toEqual([1028872839, 2516511472, 400437680, 853279530]);
     const floats = Rng.fromSeed(42);
-    expect([floats.uniform(), floats.uniform(), floats.uniform()]).toEqual([
-      0.23955312807799112, 0.09323416053257594, 0.4471016215948881,
-    ]);
+    expect([floats.uniform(), floats.uniform(), floats.uniform()]).toEqual([0.23955312807799112, 0.09323416053257594, 0.4471016215948881]);
     const zero = Rng.fromSeed(0);
     expect(zero.nextUint32()).toBe(4205396811);
   });
@@ -58,7 +54,10 @@ describe('Rng', () => {
   it('has the moments of its distributions', () => {
     const rng = Rng.fromSeed(3);
     const n = 100_000;
-    let su = 0, sn = 0, sn2 = 0, outside = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0,
+      outside = 0;
     for (let i = 0; i < n; i++) {
       const u = rng.uniformRange(-1, 3);
       if (!(u >= -1 && u < 3)) outside++;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Scene, SceneGeom } from './scene.ts';
 import { hasFloor, lowestPoint } from './scene-height.ts';
 
-const geom = (type: SceneGeom['type'], size: number[], pos: [number, number, number] = [0, 0, 0], quat: [number, number, number, number] = [0, 0, 0, 1]): SceneGeom => ({ type, size, pos, quat, rgba: [1, 1, 1, 1] });
+const geom = (
+  type: SceneGeom['type'],
+  size: number[],
+  pos: [number, number, number] = [0, 0, 0],
+  quat: [number, number, number, number] = [0, 0, 0, 1],
+): SceneGeom => ({ type, size, pos, quat, rgba: [1, 1, 1, 1] });
 
 const scene: Scene = {
   id: 'test',

@@ -9,7 +9,11 @@ describe('TimeLimit', () => {
     for (let episode = 0; episode < 2; episode++) {
       env.reset({ seed: episode });
       const flags = [0, 1, 2].map(() => env.step([0])).map((r) => [r.terminated, r.truncated]);
-      expect(flags).toEqual([[false, false], [false, false], [false, true]]);
+      expect(flags).toEqual([
+        [false, false],
+        [false, false],
+        [false, true],
+      ]);
     }
   });
 

@@ -53,7 +53,8 @@ export class VecEnvSlice {
   }
 
   private step(): EpisodeRecord[] | undefined {
-    const out = this.attached(), envs = this.envs;
+    const out = this.attached(),
+      envs = this.envs;
     const result = envs.step(out.actions);
     out.obs.set(result.obs);
     out.rewards.set(result.rewards);
@@ -68,7 +69,10 @@ export class VecEnvSlice {
   }
 
   private sliceRows(shared: SharedArrays): SharedArrays {
-    const start = this.start, end = start + this.envs.numEnvs, obsSize = this.envs.obsSize, actionSize = this.envs.actionSize;
+    const start = this.start,
+      end = start + this.envs.numEnvs,
+      obsSize = this.envs.obsSize,
+      actionSize = this.envs.actionSize;
     return {
       actions: shared.actions.subarray(start * actionSize, end * actionSize),
       obs: shared.obs.subarray(start * obsSize, end * obsSize),

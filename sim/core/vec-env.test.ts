@@ -37,7 +37,13 @@ class CountingEnv implements Env {
   step(action: ArrayLike<number>): StepResult {
     this.obs[1]++;
     const reward = action[0];
-    return { obs: this.obs, reward, terminated: this.obs[1] === this.episodeLength, truncated: false, info: { rewardTerms: { action: reward, half: reward / 2 } } };
+    return {
+      obs: this.obs,
+      reward,
+      terminated: this.obs[1] === this.episodeLength,
+      truncated: false,
+      info: { rewardTerms: { action: reward, half: reward / 2 } },
+    };
   }
 
   frame(): Float32Array {
@@ -119,7 +125,8 @@ describe('SyncVecEnv', () => {
     const resumed = make();
     resumed.loadState(snapshot);
     for (let t = 0; t < 6; t++) {
-      const a = original.step(Float64Array.of(-1, 2)), b = resumed.step(Float64Array.of(-1, 2));
+      const a = original.step(Float64Array.of(-1, 2)),
+        b = resumed.step(Float64Array.of(-1, 2));
       expect(Array.from(b.obs)).toEqual(Array.from(a.obs));
       expect(b.episodes).toEqual(a.episodes);
     }

@@ -122,7 +122,8 @@ export class SyncVecEnv implements VecEnv {
       r.truncated[i] = step.truncated ? 1 : 0;
       this.episodeReturns[i] += step.reward;
       this.episodeLengths[i]++;
-      const terms = this.episodeTerms[i], stepTerms = step.info.rewardTerms;
+      const terms = this.episodeTerms[i],
+        stepTerms = step.info.rewardTerms;
       if (stepTerms) for (const name in stepTerms) terms[name] = (terms[name] ?? 0) + stepTerms[name];
       if (step.terminated || step.truncated) {
         // A copy: an env may reuse its obs buffer, and the reset below would overwrite it.
@@ -163,7 +164,8 @@ export class SyncVecEnv implements VecEnv {
   }
 
   copyEnv(from: number, to: number): void {
-    for (const i of [from, to]) if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`copyEnv: env index ${i} outside 0..${this.numEnvs - 1}`);
+    for (const i of [from, to])
+      if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`copyEnv: env index ${i} outside 0..${this.numEnvs - 1}`);
     if (from === to) return;
     this.envs[to].loadState(this.envs[from].saveState());
     const size = this.obsSize;

@@ -88,7 +88,13 @@ describe('WorkerVecEnv', () => {
     expectSameTrajectories(workers, sync, 7, 4);
     // Slices: envs 0 (calling thread), 1-2 (worker 1), 3-4 (worker 2). Within a worker's slice and
     // the caller's, from the caller to a worker, between workers, and back to the caller.
-    for (const [from, to] of [[1, 2], [0, 1], [2, 4], [3, 0], [0, 0]]) {
+    for (const [from, to] of [
+      [1, 2],
+      [0, 1],
+      [2, 4],
+      [3, 0],
+      [0, 0],
+    ]) {
       workers.copyEnv(from, to);
       sync.copyEnv(from, to);
       expect(Array.from(obs[0])).toEqual(Array.from(obs[1]));
@@ -124,10 +130,14 @@ describe('WorkerVecEnv', () => {
   });
 
   it('reports a worker that cannot start, and bad arguments', { timeout: 10_000 }, () => {
-    expect(() => new WorkerVecEnv({ envId: 'Pendulum-v9', numEnvs: 2, workers: 1 })).toThrow(/envs 0-1 of Pendulum-v9 \(calling thread\): unknown environment "Pendulum-v9"/);
+    expect(() => new WorkerVecEnv({ envId: 'Pendulum-v9', numEnvs: 2, workers: 1 })).toThrow(
+      /envs 0-1 of Pendulum-v9 \(calling thread\): unknown environment "Pendulum-v9"/,
+    );
     // Registered in this thread only: the calling thread's slice builds, the worker's cannot.
     registerEnv({ ...makeEnv('Pendulum-v1').spec, id: 'ThisThreadOnly-v0' }, () => makeEnv('Pendulum-v1'));
-    expect(() => new WorkerVecEnv({ envId: 'ThisThreadOnly-v0', numEnvs: 3, workers: 2 })).toThrow(/envs 1-2 of ThisThreadOnly-v0 \(worker 1\): unknown environment "ThisThreadOnly-v0"/);
+    expect(() => new WorkerVecEnv({ envId: 'ThisThreadOnly-v0', numEnvs: 3, workers: 2 })).toThrow(
+      /envs 1-2 of ThisThreadOnly-v0 \(worker 1\): unknown environment "ThisThreadOnly-v0"/,
+    );
     expect(() => new WorkerVecEnv({ envId: 'Pendulum-v1', numEnvs: 2, workers: 3 })).toThrow('workers must be an integer from 1 to numEnvs (2), got 3');
   });
 
@@ -136,7 +146,10 @@ describe('WorkerVecEnv', () => {
     const script = path.join(dir, 'unclosed.mts');
     const moduleUrl = new URL('./worker-vec-env.ts', import.meta.url).href;
     // No close(): the process must still end when its work is done.
-    fs.writeFileSync(script, `import { initPhysics } from ${JSON.stringify(new URL('../index.ts', import.meta.url).href)};\nimport { WorkerVecEnv } from ${JSON.stringify(moduleUrl)};\nawait initPhysics();\nconst env = new WorkerVecEnv({ envId: 'Hopper-v0', numEnvs: 2, workers: 2 });\nenv.reset(0);\nconsole.log(env.step(new Float64Array(6)).rewards.length);\n`);
+    fs.writeFileSync(
+      script,
+      `import { initPhysics } from ${JSON.stringify(new URL('../index.ts', import.meta.url).href)};\nimport { WorkerVecEnv } from ${JSON.stringify(moduleUrl)};\nawait initPhysics();\nconst env = new WorkerVecEnv({ envId: 'Hopper-v0', numEnvs: 2, workers: 2 });\nenv.reset(0);\nconsole.log(env.step(new Float64Array(6)).rewards.length);\n`,
+    );
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('bin/run-ts.js'), script], { encoding: 'utf8', timeout: 15_000 });
       expect(stdout.trim()).toBe('2');

@@ -303,9 +303,11 @@ export class WorkerVecEnv implements VecEnv {
    */
   copyEnv(from: number, to: number): void {
     this.check();
-    for (const i of [from, to]) if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`copyEnv: env index ${i} outside 0..${this.numEnvs - 1}`);
+    for (const i of [from, to])
+      if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`copyEnv: env index ${i} outside 0..${this.numEnvs - 1}`);
     if (from === to) return;
-    const source = this.owner(from), target = this.owner(to);
+    const source = this.owner(from),
+      target = this.owner(to);
     if (source === target) {
       source.post(Command.CopyEnv, undefined, from - source.start, to - source.start);
       this.collect(source);
@@ -313,7 +315,8 @@ export class WorkerVecEnv implements VecEnv {
       source.post(Command.SaveState);
       const env = sliceSnapshot(this.collect(source) as EnvSnapshot, from - source.start, 1, this.obsSize);
       target.post(Command.SaveState);
-      const slice = this.collect(target) as EnvSnapshot, j = to - target.start;
+      const slice = this.collect(target) as EnvSnapshot,
+        j = to - target.start;
       const joined = joinSnapshots([sliceSnapshot(slice, 0, j, this.obsSize), env, sliceSnapshot(slice, j + 1, target.count - j - 1, this.obsSize)]);
       target.post(Command.LoadState, joined);
       this.collect(target);

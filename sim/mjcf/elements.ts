@@ -3,7 +3,23 @@
  * (already merged with their default class) into checked, SI-unit values.
  */
 import { geomInertia, geomVolume, isPhysicalInertia, type MassPart } from './inertia.ts';
-import { IDENTITY_QUAT, cross, normalize, quatAxisAngle, quatFromColumns, quatMul, quatNormalize, quatZTo, scale, add, sub, norm, symmetricEigen, type Quat, type Vec3 } from './math.ts';
+import {
+  IDENTITY_QUAT,
+  cross,
+  normalize,
+  quatAxisAngle,
+  quatFromColumns,
+  quatMul,
+  quatNormalize,
+  quatZTo,
+  scale,
+  add,
+  sub,
+  norm,
+  symmetricEigen,
+  type Quat,
+  type Vec3,
+} from './math.ts';
 import type { ElementReader, Warnings } from './reader.ts';
 import type { GeomType } from '../core/scene.ts';
 
@@ -124,7 +140,10 @@ export function readGeom(r: ElementReader, compiler: CompilerSettings, warnings:
   if (friction < 0) throw r.error('friction must not be negative');
   const contype = r.num('contype', 1);
   const conaffinity = r.num('conaffinity', 1);
-  for (const [name, bits] of [['contype', contype], ['conaffinity', conaffinity]] as const) {
+  for (const [name, bits] of [
+    ['contype', contype],
+    ['conaffinity', conaffinity],
+  ] as const) {
     // Rapier has 16 group bits; the loader spends 8 on each side of MuJoCo's OR rule.
     if (!Number.isInteger(bits) || bits < 0 || bits > 255) throw r.error(`${name} must be an integer in 0..255, got ${bits}`);
   }
@@ -207,7 +226,22 @@ export function readJoint(r: ElementReader, compiler: CompilerSettings, body: nu
     for (const key of ['armature', 'damping']) {
       if (r.num(key, 0) !== 0) warnings.add(`joint@${key} on free joints: unsupported, ignored`);
     }
-    return { name, type, body, pos: [0, 0, 0], axis: [0, 0, 1], range: null, ref: 0, springref: 0, armature: 0, damping: 0, stiffness: 0, qposIndex: -1, qvelIndex: -1, line: r.element.line };
+    return {
+      name,
+      type,
+      body,
+      pos: [0, 0, 0],
+      axis: [0, 0, 1],
+      range: null,
+      ref: 0,
+      springref: 0,
+      armature: 0,
+      damping: 0,
+      stiffness: 0,
+      qposIndex: -1,
+      qvelIndex: -1,
+      line: r.element.line,
+    };
   }
   const angle = type === 'hinge' ? compiler.angleScale : 1;
   const axis = normalize(r.vec('axis', 3, [0, 0, 1]) as Vec3);

@@ -74,7 +74,13 @@ export interface MassProperties {
 
 export function combineMass(parts: readonly MassPart[]): MassProperties {
   const mass = parts.reduce((sum, p) => sum + p.mass, 0);
-  const com = mass > 0 ? scale(parts.reduce((sum, p) => add(sum, scale(p.pos, p.mass)), [0, 0, 0] as Vec3), 1 / mass) : ([0, 0, 0] as Vec3);
+  const com =
+    mass > 0
+      ? scale(
+          parts.reduce((sum, p) => add(sum, scale(p.pos, p.mass)), [0, 0, 0] as Vec3),
+          1 / mass,
+        )
+      : ([0, 0, 0] as Vec3);
   const tensor = new Array<number>(9).fill(0);
   for (const part of parts) {
     const own = rotateDiagonal(part.quat, part.inertia);

@@ -221,7 +221,8 @@ function setMassProperties(link: Link, index: number, model: CompiledModel, plac
     if (hinge) {
       const a = hinge.axis;
       const t = props.tensor;
-      const axial = a[0] * (t[0] * a[0] + t[1] * a[1] + t[2] * a[2]) + a[1] * (t[3] * a[0] + t[4] * a[1] + t[5] * a[2]) + a[2] * (t[6] * a[0] + t[7] * a[1] + t[8] * a[2]);
+      const axial =
+        a[0] * (t[0] * a[0] + t[1] * a[1] + t[2] * a[2]) + a[1] * (t[3] * a[0] + t[4] * a[1] + t[5] * a[2]) + a[2] * (t[6] * a[0] + t[7] * a[1] + t[8] * a[2]);
       link.angularDamping = hinge.damping / axial;
     }
     for (const s of slides) {
@@ -245,7 +246,9 @@ function warnLightLinks(links: readonly Link[], model: CompiledModel, warnings: 
     const heaviest = Math.max(0, ...neighbours.map((n) => n.mass.mass));
     if (heaviest > MASS_RATIO_WARNING * link.mass.mass) {
       const ratio = Math.round(heaviest / link.mass.mass);
-      warnings.add(`body '${model.bodies[link.root].name}': ${ratio}x lighter than a jointed neighbour; Rapier's iterative solver may not hold its joint limits`);
+      warnings.add(
+        `body '${model.bodies[link.root].name}': ${ratio}x lighter than a jointed neighbour; Rapier's iterative solver may not hold its joint limits`,
+      );
     }
   });
 }

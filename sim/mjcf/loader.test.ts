@@ -79,7 +79,7 @@ describe('loadMjcf errors and warnings', () => {
   });
 
   it('names the element and line of a missing required attribute', () => {
-    const xml = wrap('<body><joint name="j"/><geom size="0.1"/></body>', '') .replace('</mujoco>', '<actuator>\n<motor gear="1"/></actuator></mujoco>');
+    const xml = wrap('<body><joint name="j"/><geom size="0.1"/></body>', '').replace('</mujoco>', '<actuator>\n<motor gear="1"/></actuator></mujoco>');
     expect(() => loadMjcf(xml)).toThrow(/MJCF motor \(line 2\): missing required attribute joint/);
   });
 
@@ -89,11 +89,15 @@ describe('loadMjcf errors and warnings', () => {
   });
 
   it('rejects a moving body without mass, naming it', () => {
-    expect(() => loadMjcf(wrap('<body name="ghost"><joint/><geom size="0.1" mass="0"/></body>'))).toThrow(/MJCF body 'ghost' \(line 1\): a moving body needs a positive mass/);
+    expect(() => loadMjcf(wrap('<body name="ghost"><joint/><geom size="0.1" mass="0"/></body>'))).toThrow(
+      /MJCF body 'ghost' \(line 1\): a moving body needs a positive mass/,
+    );
   });
 
   it('rejects motors on unknown joints and unsupported joint types', () => {
-    expect(() => loadMjcf(wrap('<body><joint/><geom size="0.1"/></body>').replace('</mujoco>', '<actuator><motor joint="nope"/></actuator></mujoco>'))).toThrow(/joint 'nope' does not exist/);
+    expect(() => loadMjcf(wrap('<body><joint/><geom size="0.1"/></body>').replace('</mujoco>', '<actuator><motor joint="nope"/></actuator></mujoco>'))).toThrow(
+      /joint 'nope' does not exist/,
+    );
     expect(() => loadMjcf(wrap('<body><joint type="ball"/><geom size="0.1"/></body>'))).toThrow(/joint type 'ball' is not supported/);
   });
 });

@@ -13,11 +13,7 @@ export const add = (a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 => [a[0] + b[0],
 export const sub = (a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 export const scale = (a: Readonly<Vec3>, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
 export const dot = (a: Readonly<Vec3>, b: Readonly<Vec3>): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-export const cross = (a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 => [
-  a[1] * b[2] - a[2] * b[1],
-  a[2] * b[0] - a[0] * b[2],
-  a[0] * b[1] - a[1] * b[0],
-];
+export const cross = (a: Readonly<Vec3>, b: Readonly<Vec3>): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 export const norm = (a: Readonly<Vec3>): number => Math.hypot(a[0], a[1], a[2]);
 
 /** Unit vector along `a`, or null when `a` is (near) zero. */
@@ -69,9 +65,15 @@ export function quatZTo(dir: Readonly<Vec3>): Quat {
 export function quatToMat(q: Readonly<Quat>): Mat3 {
   const [w, x, y, z] = q;
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   ];
 }
 
@@ -123,7 +125,11 @@ export function symmetricEigen(m: Readonly<Mat3>): { values: Vec3; quat: Quat } 
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
     if (off <= 1e-300 || off <= 1e-15 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]))) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       const apq = a[p * 3 + q];
       if (apq === 0) continue;
       const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);

@@ -12,7 +12,16 @@ import { loadMjcf } from './index.ts';
 
 if (!haveGymnasiumModels('this benchmark')) process.exit(1);
 /** Gymnasium v5 frame_skip per model. */
-const FRAME_SKIP: Record<string, number> = { 'hopper.xml': 4, 'walker2d_v5.xml': 4, 'half_cheetah.xml': 5, 'ant.xml': 5, 'humanoid.xml': 5, 'reacher.xml': 2, 'pusher_v5.xml': 5, 'inverted_pendulum.xml': 2 };
+const FRAME_SKIP: Record<string, number> = {
+  'hopper.xml': 4,
+  'walker2d_v5.xml': 4,
+  'half_cheetah.xml': 5,
+  'ant.xml': 5,
+  'humanoid.xml': 5,
+  'reacher.xml': 2,
+  'pusher_v5.xml': 5,
+  'inverted_pendulum.xml': 2,
+};
 
 const args = process.argv.slice(2);
 const option = (name: string): number | undefined => {
@@ -41,7 +50,8 @@ function run(file: string, count: number, resetEvery: number) {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
-    if (i % skip === 0) model.actuators.forEach((a, k) => (ctrl[k] = (a.ctrlRange?.[0] ?? -1) + ((a.ctrlRange?.[1] ?? 1) - (a.ctrlRange?.[0] ?? -1)) * random()));
+    if (i % skip === 0)
+      model.actuators.forEach((a, k) => (ctrl[k] = (a.ctrlRange?.[0] ?? -1) + ((a.ctrlRange?.[1] ?? 1) - (a.ctrlRange?.[0] ?? -1)) * random()));
     model.step(ctrl);
     if ((i + 1) % resetEvery === 0) {
       const r0 = performance.now();

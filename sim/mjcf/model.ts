@@ -171,7 +171,12 @@ class RapierMjcfModel implements MjcfModel {
       damping: j.damping,
       stiffness: j.stiffness,
     }));
-    this.actuators = compiled.actuators.map((a) => ({ name: a.name, joint: compiled.joints[a.joint].name, gear: a.gear, ctrlRange: a.ctrlRange && [...a.ctrlRange] }));
+    this.actuators = compiled.actuators.map((a) => ({
+      name: a.name,
+      joint: compiled.joints[a.joint].name,
+      gear: a.gear,
+      ctrlRange: a.ctrlRange && [...a.ctrlRange],
+    }));
     this.scene = sceneOf(compiled, options.id ?? `mjcf/${compiled.name}`);
     this.motors = compiled.actuators.map((a) => ({ joint: a.joint, gear: a.gear, lo: a.ctrlRange?.[0] ?? -Infinity, hi: a.ctrlRange?.[1] ?? Infinity }));
     this.efforts = new Float64Array(compiled.joints.length);
@@ -198,7 +203,13 @@ class RapierMjcfModel implements MjcfModel {
     this.qvelNow = new Float64Array(compiled.nv);
     this.kinematics.initialQpos(this.qposNow);
     this.refresh();
-    this.initial = { pose: this.pose.slice(), velocity: this.velocity.slice(), axes: this.axes.slice(), qpos: this.qposNow.slice(), qvel: this.qvelNow.slice() };
+    this.initial = {
+      pose: this.pose.slice(),
+      velocity: this.velocity.slice(),
+      axes: this.axes.slice(),
+      qpos: this.qposNow.slice(),
+      qvel: this.qvelNow.slice(),
+    };
     this.snapshot = this.world.takeSnapshot();
     if (!restoreWarmedUp) {
       // The first restore in a process takes tens of ms (V8 compiles that WASM path lazily):
@@ -232,7 +243,8 @@ class RapierMjcfModel implements MjcfModel {
       ['qvel', state.qvel, this.qvelNow],
     ];
     for (const [name, from, to] of sizes) {
-      if (from.length !== to.length) throw new RangeError(`loadState: ${name} has ${from.length} entries, model '${this.name}' needs ${to.length} (a state saved from another model?)`);
+      if (from.length !== to.length)
+        throw new RangeError(`loadState: ${name} has ${from.length} entries, model '${this.name}' needs ${to.length} (a state saved from another model?)`);
     }
     const restored = World.restoreSnapshot(state.world);
     if (!restored) throw new Error(`loadState: the physics snapshot of model '${this.name}' is corrupt`);
@@ -260,7 +272,19 @@ class RapierMjcfModel implements MjcfModel {
     // The pipeline itself: World.step() would also re-map the world's bodies, colliders and joints
     // into JS after every step, for ones added inside it, which this model never does.
     const w = this.world;
-    w.physicsPipeline.step(w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase, w.bodies, w.colliders, w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver);
+    w.physicsPipeline.step(
+      w.gravity,
+      w.integrationParameters,
+      w.islands,
+      w.broadPhase,
+      w.narrowPhase,
+      w.bodies,
+      w.colliders,
+      w.softBodies,
+      w.impulseJoints,
+      w.multibodyJoints,
+      w.ccdSolver,
+    );
     this.refresh();
   }
 
@@ -353,13 +377,17 @@ class RapierMjcfModel implements MjcfModel {
       pose[7 * k + 5] = b[1];
       pose[7 * k + 6] = b[2];
       raw.rbAngvel(h, b);
-      const wx = b[0], wy = b[1], wz = b[2];
+      const wx = b[0],
+        wy = b[1],
+        wz = b[2];
       velocity[6 * k] = wx;
       velocity[6 * k + 1] = wy;
       velocity[6 * k + 2] = wz;
       // velocity of the body point at the world origin: v_com - w x com
       raw.rbWorldCom(h, b);
-      const cx = b[0], cy = b[1], cz = b[2];
+      const cx = b[0],
+        cy = b[1],
+        cz = b[2];
       raw.rbLinvel(h, b);
       velocity[6 * k + 3] = b[0] - (wy * cz - wz * cy);
       velocity[6 * k + 4] = b[1] - (wz * cx - wx * cz);

@@ -68,7 +68,6 @@ describe.skipIf(!MODELS).each(['hopper.xml', 'half_cheetah.xml'])('%s under rand
     expect(worstLimit).toBeLessThan(0.1);
     model.dispose();
   });
-
 });
 
 // The hopper and walker balance on one point when passive, so where they end up after 1 s hangs on

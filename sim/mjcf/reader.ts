@@ -90,7 +90,10 @@ export class ElementReader {
   numbers(name: string, counts: readonly number[]): number[] | undefined {
     const text = this.raw(name);
     if (text === undefined) return undefined;
-    const parts = text.trim().split(/\s+/).filter((p) => p !== '');
+    const parts = text
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== '');
     const values = parts.map(Number);
     if (!counts.includes(values.length) || values.some((v) => !Number.isFinite(v))) {
       throw this.error(`${name}="${text}" must be ${counts.join(' or ')} finite number(s)`);

@@ -54,7 +54,16 @@
  * | resetNoiseScale     | 0.1      |                                                    |
  */
 import { BodyDynamics } from './body-dynamics.ts';
-import { MujocoEnv, addNormalNoise, addUniformNoise, controlCost, normalizeQuaternion, writeClipped, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';
+import {
+  MujocoEnv,
+  addNormalNoise,
+  addUniformNoise,
+  controlCost,
+  normalizeQuaternion,
+  writeClipped,
+  type RobotEnvConfig,
+  type StepOutcome,
+} from './mujoco-env.ts';
 import { robotModelXml } from './physics.ts';
 
 export const ANT = {

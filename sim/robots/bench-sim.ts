@@ -84,7 +84,11 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   const env = create();
   env.reset({ seed: 0 });
   const next = randomControl(config);
-  const { cpu: envRate, wall: envWallRate } = rate(seconds, () => env.step(next()), () => env.reset());
+  const { cpu: envRate, wall: envWallRate } = rate(
+    seconds,
+    () => env.step(next()),
+    () => env.reset(),
+  );
   env.close();
 
   // The same physics without the env: the loader's model stepped frameSkip times per env step.
@@ -145,7 +149,8 @@ function benchVector(config: RobotEnvConfig, numEnvs: number, workers: number, s
   const rng = Rng.fromSeed(1);
   const actions = new Float64Array(numEnvs * config.actionSize);
   const run = (limitSeconds: number) => {
-    const cpuStart = cpuSeconds(), wallStart = performance.now();
+    const cpuStart = cpuSeconds(),
+      wallStart = performance.now();
     let steps = 0;
     while (performance.now() - wallStart < limitSeconds * 1000) {
       for (let i = 0; i < actions.length; i++) actions[i] = rng.uniformRange(config.actionRange[0], config.actionRange[1]);
@@ -172,13 +177,20 @@ function numberOption(name: string, value: string, integer: boolean, min: number
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: '3' }, env: { type: 'string' }, workers: { type: 'string' }, envs: { type: 'string', default: '8' }, json: { type: 'boolean' } },
+    options: {
+      seconds: { type: 'string', default: '3' },
+      env: { type: 'string' },
+      workers: { type: 'string' },
+      envs: { type: 'string', default: '8' },
+      json: { type: 'boolean' },
+    },
   });
   const seconds = numberOption('seconds', values.seconds, false, 0.1);
   const selected = ROBOT_ENVS.filter(({ config }) => !values.env || values.env === config.id);
   if (selected.length === 0) throw new Error(`bench:sim: no robot env "${values.env}"; robots: ${ROBOT_ENVS.map(({ config }) => config.id).join(', ')}`);
   if (values.workers !== undefined) {
-    const workers = numberOption('workers', values.workers, true, 0), numEnvs = numberOption('envs', values.envs, true, 1);
+    const workers = numberOption('workers', values.workers, true, 0),
+      numEnvs = numberOption('envs', values.envs, true, 1);
     await initPhysics();
     const envs = Object.fromEntries(selected.map(({ config }) => [config.id, benchVector(config, numEnvs, workers, seconds)]));
     const where = workers > 1 ? `${workers} threads (this one and ${workers - 1} worker threads)` : 'this thread alone (SyncVecEnv)';
@@ -192,7 +204,11 @@ async function main(): Promise<void> {
     const env = create();
     env.reset();
     const next = randomControl(config);
-    rate(TIER_UP_SECONDS / selected.length + WARMUP_SECONDS, () => env.step(next()), () => env.reset());
+    rate(
+      TIER_UP_SECONDS / selected.length + WARMUP_SECONDS,
+      () => env.step(next()),
+      () => env.reset(),
+    );
     env.close();
   }
   const envs: Record<string, unknown> = {};
@@ -208,7 +224,9 @@ async function main(): Promise<void> {
       ...breakdown,
     };
   }
-  console.log(JSON.stringify({ what: 'env steps per CPU second, one thread, random actions, reset every 1000 steps; ratio = ours / MuJoCo best sample', envs }, null, 1));
+  console.log(
+    JSON.stringify({ what: 'env steps per CPU second, one thread, random actions, reset every 1000 steps; ratio = ours / MuJoCo best sample', envs }, null, 1),
+  );
 }
 
 try {

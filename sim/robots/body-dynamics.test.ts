@@ -84,7 +84,7 @@ describe.each<RobotFile>(['ant.xml', 'humanoid.xml'])('%s', (file) => {
     model.dispose();
   });
 
-  it('orients each body\'s inertia: a capsule turns most easily about its own axis', () => {
+  it("orients each body's inertia: a capsule turns most easily about its own axis", () => {
     const { model, bodies } = load(file);
     bodies.update(); // the initial pose: every body frame is aligned with the world
     const cinert = new Float64Array(10 * (bodies.bodyCount - 1));
@@ -105,7 +105,10 @@ describe.each<RobotFile>(['ant.xml', 'humanoid.xml'])('%s', (file) => {
       const u = [2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)];
       const axial = u.reduce((sum, ui, r) => sum + ui * u.reduce((row, uj, s) => row + I[r][s] * uj, 0), 0);
       expect(axial, body.name).toBeCloseTo(Math.min(...model.bodies[b].inertia), 9);
-      expect(I[0][0] + I[1][1] + I[2][2], body.name).toBeCloseTo(model.bodies[b].inertia.reduce((a, v) => a + v, 0), 9);
+      expect(I[0][0] + I[1][1] + I[2][2], body.name).toBeCloseTo(
+        model.bodies[b].inertia.reduce((a, v) => a + v, 0),
+        9,
+      );
       checked++;
     });
     expect(checked).toBeGreaterThan(3);

@@ -103,7 +103,10 @@ export class BodyDynamics {
     this.linkVelocity = new Float64Array(6 * this.linkHandles.length);
     [this.colliderHandles, this.colliderBody] = this.matchColliders();
     this.colliderHandles.forEach((h, i) => this.colliderIndex.set(h, i));
-    this.staticHandles = this.world.colliders.getAll().filter((c) => c.parent()?.handle === this.linkHandle[0]).map((c) => c.handle);
+    this.staticHandles = this.world.colliders
+      .getAll()
+      .filter((c) => c.parent()?.handle === this.linkHandle[0])
+      .map((c) => c.handle);
     this.selfTouching = this.selfTouchingColliders();
     this.findNeighbours(linkRoot);
     this.attach();
@@ -148,7 +151,11 @@ export class BodyDynamics {
     for (let b = 1; b < this.bodyCount; b++) {
       const k = this.linkOf[b];
       const [wx, wy, wz, vx, vy, vz] = this.linkVelocity.subarray(6 * k, 6 * k + 6);
-      const [rx, ry, rz] = [this.com[3 * b] - this.linkCom[3 * k], this.com[3 * b + 1] - this.linkCom[3 * k + 1], this.com[3 * b + 2] - this.linkCom[3 * k + 2]];
+      const [rx, ry, rz] = [
+        this.com[3 * b] - this.linkCom[3 * k],
+        this.com[3 * b + 1] - this.linkCom[3 * k + 1],
+        this.com[3 * b + 2] - this.linkCom[3 * k + 2],
+      ];
       this.angularVelocity.set([wx, wy, wz], 3 * b);
       this.comVelocity.set([vx + wy * rz - wz * ry, vy + wz * rx - wx * rz, vz + wx * ry - wy * rx], 3 * b);
     }
@@ -339,7 +346,9 @@ export class BodyDynamics {
     // Rapier's rule: (membership1 & filter2) && (membership2 & filter1), groups = membership << 16 | filter.
     const groups = this.colliderHandles.map((h) => this.world.getCollider(h).collisionGroups());
     const touch = (i: number, j: number) => ((groups[i] >>> 16) & groups[j] & 0xffff) !== 0 && ((groups[j] >>> 16) & groups[i] & 0xffff) !== 0;
-    return this.colliderHandles.map((_, i) => i).filter((i) => this.colliderHandles.some((_, j) => this.colliderBody[j] !== this.colliderBody[i] && touch(i, j)));
+    return this.colliderHandles
+      .map((_, i) => i)
+      .filter((i) => this.colliderHandles.some((_, j) => this.colliderBody[j] !== this.colliderBody[i] && touch(i, j)));
   }
 
   private mismatch(what: string): Error {

@@ -49,7 +49,16 @@
  * | resetNoiseScale     | 0.01   |                                                           |
  */
 import { BodyDynamics } from './body-dynamics.ts';
-import { MujocoEnv, addUniformNoise, controlCost, inOpenRange, normalizeQuaternion, writeClipped, type RobotEnvConfig, type StepOutcome } from './mujoco-env.ts';
+import {
+  MujocoEnv,
+  addUniformNoise,
+  controlCost,
+  inOpenRange,
+  normalizeQuaternion,
+  writeClipped,
+  type RobotEnvConfig,
+  type StepOutcome,
+} from './mujoco-env.ts';
 import { robotModelXml } from './physics.ts';
 
 export const HUMANOID = {

@@ -58,7 +58,7 @@ beforeAll(() => initPhysics());
 describe.each(ROBOT_ENVS.map((e) => e.config))('$modelFile', (config) => {
   const reference = facts[REFERENCE[config.modelFile]];
 
-  it('has MuJoCo\'s bodies, masses and inertias', () => {
+  it("has MuJoCo's bodies, masses and inertias", () => {
     const model = loadMjcf(robotModelXml(config.modelFile, config.id));
     expect(model.warnings.filter((w) => !w.includes('not enforced'))).toEqual([]);
     const expected = expectedBodies(config.modelFile, reference);
@@ -78,7 +78,7 @@ describe.each(ROBOT_ENVS.map((e) => e.config))('$modelFile', (config) => {
     model.dispose();
   });
 
-  it('has MuJoCo\'s joints and actuators', () => {
+  it("has MuJoCo's joints and actuators", () => {
     const model = loadMjcf(robotModelXml(config.modelFile, config.id));
     expect(model.joints.map((j) => j.name)).toEqual(reference.joints.map((j) => j.name));
     model.joints.forEach((joint, i) => {
@@ -92,7 +92,7 @@ describe.each(ROBOT_ENVS.map((e) => e.config))('$modelFile', (config) => {
     model.dispose();
   });
 
-  it('keeps Gymnasium\'s dt: timestep x frameSkip', () => {
+  it("keeps Gymnasium's dt: timestep x frameSkip", () => {
     const model = loadMjcf(robotModelXml(config.modelFile, config.id));
     expect(model.timestep * config.frameSkip).toBeCloseTo(config.dtSeconds, 9);
     model.dispose();

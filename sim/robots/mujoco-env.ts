@@ -74,10 +74,16 @@ export abstract class MujocoEnv implements Env {
   private needsReset = true;
 
   protected constructor(config: RobotEnvConfig) {
-    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), { id: config.id, solverIterations: config.solverIterations, pgsIterations: config.pgsIterations });
+    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), {
+      id: config.id,
+      solverIterations: config.solverIterations,
+      pgsIterations: config.pgsIterations,
+    });
     const physicsDt = this.model.timestep * config.frameSkip;
     if (Math.abs(physicsDt - config.dtSeconds) > 1e-9) {
-      throw new Error(`${config.id}: timestep ${this.model.timestep} x frameSkip ${config.frameSkip} = ${physicsDt} s, but the env's dt is ${config.dtSeconds} s`);
+      throw new Error(
+        `${config.id}: timestep ${this.model.timestep} x frameSkip ${config.frameSkip} = ${physicsDt} s, but the env's dt is ${config.dtSeconds} s`,
+      );
     }
     this.frameSkip = config.frameSkip;
     this.scene = this.model.scene;
@@ -90,7 +96,9 @@ export abstract class MujocoEnv implements Env {
     this.spec = robotEnvSpec(config);
     const mismatch = this.model.actuators.find((a) => a.ctrlRange?.[0] !== config.actionRange[0] || a.ctrlRange?.[1] !== config.actionRange[1]);
     if (this.model.nu !== config.actionSize || mismatch) {
-      throw new Error(`${config.id}: ${config.modelFile} has ${this.model.nu} actuators (${mismatch?.name ?? 'ranges as declared'}), the env declares ${config.actionSize} in [${config.actionRange.join(', ')}]`);
+      throw new Error(
+        `${config.id}: ${config.modelFile} has ${this.model.nu} actuators (${mismatch?.name ?? 'ranges as declared'}), the env declares ${config.actionSize} in [${config.actionRange.join(', ')}]`,
+      );
     }
   }
 
@@ -102,7 +110,8 @@ export abstract class MujocoEnv implements Env {
     const qvel = this.initQvel.slice();
     if (options.state) {
       const { nq, nv } = this.model;
-      if (options.state.length !== nq + nv) throw new RangeError(`${this.spec.id}: reset state must be qpos (${nq}) then qvel (${nv}), got ${options.state.length} numbers`);
+      if (options.state.length !== nq + nv)
+        throw new RangeError(`${this.spec.id}: reset state must be qpos (${nq}) then qvel (${nv}), got ${options.state.length} numbers`);
       for (let i = 0; i < nq; i++) qpos[i] = options.state[i];
       for (let i = 0; i < nv; i++) qvel[i] = options.state[nq + i];
     } else {

@@ -25,7 +25,10 @@ function constantsTable(file: string): Map<string, string> {
   const table = header.slice(header.indexOf('## Constants'));
   const rows = new Map<string, string>();
   for (const line of table.split('\n')) {
-    const cells = line.replace(/^\s*\*\s*/, '').split('|').map((c) => c.trim());
+    const cells = line
+      .replace(/^\s*\*\s*/, '')
+      .split('|')
+      .map((c) => c.trim());
     if (cells.length < 4 || cells[1] === 'name' || cells[1].startsWith('-')) continue;
     rows.set(cells[1], cells[2]);
   }
@@ -44,7 +47,9 @@ describe.each(ROBOT_ENVS.map((e) => e.config))('$id', (config) => {
 
   it('lists every numeric constant of the code in its table, with the same value', () => {
     const skip = new Set(['observationSize', 'actionSize', 'actionRange']);
-    const numeric = Object.entries(config).filter(([key, value]) => !skip.has(key) && (typeof value === 'number' || Array.isArray(value)) && key !== 'rewardTerms');
+    const numeric = Object.entries(config).filter(
+      ([key, value]) => !skip.has(key) && (typeof value === 'number' || Array.isArray(value)) && key !== 'rewardTerms',
+    );
     expect(numeric.length).toBeGreaterThan(3);
     for (const [key, value] of numeric) {
       expect(table.has(key), `${key} missing from the table`).toBe(true);

@@ -32,15 +32,23 @@ describe('categorical: values', () => {
   it('sample inverts the CDF (1/6, 1/2, 1)', () => {
     const draws = [0, 0.16, 0.17, 0.49, 0.51, 0.999999];
     const out = new Float32Array(6);
-    categorical.sample(Float32Array.from({ length: 18 }, (_, i) => logits[i % 3]), 6, 3, () => draws.shift()!, out);
+    categorical.sample(
+      Float32Array.from({ length: 18 }, (_, i) => logits[i % 3]),
+      6,
+      3,
+      () => draws.shift()!,
+      out,
+    );
     expect(Array.from(out)).toEqual([0, 0, 1, 1, 2, 2]);
   });
 });
 
 describe('categorical: gradients match finite differences', () => {
   const uniform = seededUniform(41);
-  const batch = 4, n = 5;
-  const logits = randomArray(batch * n, uniform, 2), logitsOld = randomArray(batch * n, uniform, 2);
+  const batch = 4,
+    n = 5;
+  const logits = randomArray(batch * n, uniform, 2),
+    logitsOld = randomArray(batch * n, uniform, 2);
   const actions = Float32Array.of(0, 4, 2, 2);
   const weights = randomArray(batch, uniform);
   const out = new Float32Array(batch);
@@ -49,7 +57,12 @@ describe('categorical: gradients match finite differences', () => {
   function check(loss: () => number, backward: (dLogits: Float32Array) => void): void {
     const dLogits = new Float32Array(batch * n);
     backward(dLogits);
-    expect(relativeError(dLogits, logits.map((_, i) => finiteDifference(loss, logits, i)))).toBeLessThan(1e-3);
+    expect(
+      relativeError(
+        dLogits,
+        logits.map((_, i) => finiteDifference(loss, logits, i)),
+      ),
+    ).toBeLessThan(1e-3);
   }
 
   it('logProbBackward', () => {
@@ -74,9 +87,15 @@ describe('categorical: gradients match finite differences', () => {
   });
 
   it('adds into the gradient buffer', () => {
-    const dLogits = new Float32Array(batch * n).fill(1), fresh = new Float32Array(batch * n);
+    const dLogits = new Float32Array(batch * n).fill(1),
+      fresh = new Float32Array(batch * n);
     categorical.logProbBackward(logits, batch, n, actions, weights, dLogits);
     categorical.logProbBackward(logits, batch, n, actions, weights, fresh);
-    expect(relativeError(dLogits, fresh.map((g) => g + 1))).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        dLogits,
+        fresh.map((g) => g + 1),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });

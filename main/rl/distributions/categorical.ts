@@ -61,7 +61,8 @@ export function entropyBackward(logits: Float32Array, batch: number, n: number, 
 /** out[B] = KL(old || new) = Σ_k pOld_k (log pOld_k - log pNew_k). */
 export function kl(logitsOld: Float32Array, logitsNew: Float32Array, batch: number, n: number, out: Float32Array): void {
   for (let b = 0, row = 0; b < batch; b++, row += n) {
-    const lseOld = logSumExp(logitsOld, row, n), lseNew = logSumExp(logitsNew, row, n);
+    const lseOld = logSumExp(logitsOld, row, n),
+      lseNew = logSumExp(logitsNew, row, n);
     let sum = 0;
     for (let k = 0; k < n; k++) {
       const logPOld = logitsOld[row + k] - lseOld;
@@ -74,7 +75,8 @@ export function kl(logitsOld: Float32Array, logitsNew: Float32Array, batch: numb
 /** dKl [B] -> adds into dLogitsNew [B, n]: d KL / d logitNew_k = pNew_k - pOld_k. */
 export function klBackward(logitsOld: Float32Array, logitsNew: Float32Array, batch: number, n: number, dKl: Float32Array, dLogitsNew: Float32Array): void {
   for (let b = 0, row = 0; b < batch; b++, row += n) {
-    const lseOld = logSumExp(logitsOld, row, n), lseNew = logSumExp(logitsNew, row, n);
+    const lseOld = logSumExp(logitsOld, row, n),
+      lseNew = logSumExp(logitsNew, row, n);
     for (let k = 0; k < n; k++) {
       dLogitsNew[row + k] += dKl[b] * (Math.exp(logitsNew[row + k] - lseNew) - Math.exp(logitsOld[row + k] - lseOld));
     }
@@ -86,7 +88,8 @@ export function sample(logits: Float32Array, batch: number, n: number, uniform: 
   for (let b = 0, row = 0; b < batch; b++, row += n) {
     const lse = logSumExp(logits, row, n);
     const u = uniform();
-    let cumulative = 0, action = n - 1; // the last action also absorbs rounding of the CDF below 1
+    let cumulative = 0,
+      action = n - 1; // the last action also absorbs rounding of the CDF below 1
     for (let k = 0; k < n - 1; k++) {
       cumulative += Math.exp(logits[row + k] - lse);
       if (u < cumulative) {

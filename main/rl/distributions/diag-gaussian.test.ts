@@ -6,7 +6,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 describe('diagonal Gaussian: values', () => {
   // mean (0, 1), std (1, 2), action (1, 2): z = (1, 0.5).
-  const mean = Float32Array.of(0, 1), logStd = Float32Array.of(0, Math.log(2)), action = Float32Array.of(1, 2);
+  const mean = Float32Array.of(0, 1),
+    logStd = Float32Array.of(0, Math.log(2)),
+    action = Float32Array.of(1, 2);
 
   it('logProb sums the per-dimension log densities', () => {
     const out = new Float32Array(1);
@@ -43,19 +45,33 @@ describe('diagonal Gaussian: values', () => {
 
 describe('diagonal Gaussian: gradients match finite differences', () => {
   const uniform = seededUniform(31);
-  const batch = 5, a = 3;
-  const mean = randomArray(batch * a, uniform), meanOld = randomArray(batch * a, uniform);
-  const logStd = randomArray(a, uniform, 0.5), logStdOld = randomArray(a, uniform, 0.5);
+  const batch = 5,
+    a = 3;
+  const mean = randomArray(batch * a, uniform),
+    meanOld = randomArray(batch * a, uniform);
+  const logStd = randomArray(a, uniform, 0.5),
+    logStdOld = randomArray(a, uniform, 0.5);
   const actions = randomArray(batch * a, uniform, 2);
   const weights = randomArray(batch, uniform); // dLoss/d(per-sample value)
   const out = new Float32Array(batch);
   const weighted = () => out.reduce((s, v, b) => s + v * weights[b], 0);
 
   function check(loss: () => number, backward: (dMean: Float32Array, dLogStd: Float32Array) => void): void {
-    const dMean = new Float32Array(batch * a), dLogStd = new Float32Array(a);
+    const dMean = new Float32Array(batch * a),
+      dLogStd = new Float32Array(a);
     backward(dMean, dLogStd);
-    expect(relativeError(dMean, mean.map((_, i) => finiteDifference(loss, mean, i)))).toBeLessThan(1e-3);
-    expect(relativeError(dLogStd, logStd.map((_, k) => finiteDifference(loss, logStd, k)))).toBeLessThan(1e-3);
+    expect(
+      relativeError(
+        dMean,
+        mean.map((_, i) => finiteDifference(loss, mean, i)),
+      ),
+    ).toBeLessThan(1e-3);
+    expect(
+      relativeError(
+        dLogStd,
+        logStd.map((_, k) => finiteDifference(loss, logStd, k)),
+      ),
+    ).toBeLessThan(1e-3);
   }
 
   it('logProbBackward', () => {
@@ -80,11 +96,22 @@ describe('diagonal Gaussian: gradients match finite differences', () => {
   });
 
   it('adds into the gradient buffers', () => {
-    const dMean = new Float32Array(batch * a).fill(1), dLogStd = new Float32Array(a).fill(1);
+    const dMean = new Float32Array(batch * a).fill(1),
+      dLogStd = new Float32Array(a).fill(1);
     const fresh = [new Float32Array(batch * a), new Float32Array(a)] as const;
     gaussian.logProbBackward(mean, logStd, actions, batch, weights, dMean, dLogStd);
     gaussian.logProbBackward(mean, logStd, actions, batch, weights, ...fresh);
-    expect(relativeError(dMean, fresh[0].map((g) => g + 1))).toBeLessThan(1e-6);
-    expect(relativeError(dLogStd, fresh[1].map((g) => g + 1))).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        dMean,
+        fresh[0].map((g) => g + 1),
+      ),
+    ).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        dLogStd,
+        fresh[1].map((g) => g + 1),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });

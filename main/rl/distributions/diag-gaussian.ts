@@ -66,14 +66,7 @@ export function entropyBackward(dEntropy: number, dLogStd: Float32Array): void {
  * out[B] = KL(old || new) per sample:
  * Σ_k logStdNew - logStdOld + (σOld² + (meanOld - meanNew)²) / (2 σNew²) - 1/2.
  */
-export function kl(
-  meanOld: Float32Array,
-  logStdOld: Float32Array,
-  meanNew: Float32Array,
-  logStdNew: Float32Array,
-  batch: number,
-  out: Float32Array,
-): void {
+export function kl(meanOld: Float32Array, logStdOld: Float32Array, meanNew: Float32Array, logStdNew: Float32Array, batch: number, out: Float32Array): void {
   const a = logStdNew.length;
   out.fill(0, 0, batch);
   for (let k = 0; k < a; k++) {

@@ -37,7 +37,9 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    await expect(selectBackend('webgpu' as never)).rejects.toThrow('unknown backend "webgpu"; expected one of auto, fused, tensorflow-gpu, tensorflow, wasm, cpu');
+    await expect(selectBackend('webgpu' as never)).rejects.toThrow(
+      'unknown backend "webgpu"; expected one of auto, fused, tensorflow-gpu, tensorflow, wasm, cpu',
+    );
   });
 
   for (const name of ['cpu', 'wasm'] as const) {

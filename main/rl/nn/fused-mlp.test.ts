@@ -86,7 +86,8 @@ describe('FusedMlp', () => {
         expect(jvp.length).toBe(batch * spec.outputSize);
         const h = 1e-6;
         const shifted = (sign: number) => Float64Array.from(params, (p, i) => p + sign * h * tangent[i]);
-        const up = referenceForward(spec, shifted(1), input, batch), down = referenceForward(spec, shifted(-1), input, batch);
+        const up = referenceForward(spec, shifted(1), input, batch),
+          down = referenceForward(spec, shifted(-1), input, batch);
         const numeric = up.map((u, i) => (u - down[i]) / (2 * h));
         expect(relativeError(jvp, numeric), `${JSON.stringify(spec)} batch ${batch}`).toBeLessThan(1e-5);
       }
@@ -105,7 +106,8 @@ describe('FusedMlp', () => {
         const x = Float64Array.from(input);
         const loss = () => referenceForward(spec, params, Float32Array.from(x), batch).reduce((sum, y, i) => sum + y * dOutput[i], 0);
         const numeric = Array.from(x, (_, i) => {
-          const saved = x[i], h = 1e-3;
+          const saved = x[i],
+            h = 1e-3;
           x[i] = saved + h;
           const up = loss();
           x[i] = saved - h;
@@ -123,12 +125,19 @@ describe('FusedMlp', () => {
   it('jvp leaves the forward state for backward intact, and is linear in the tangent', () => {
     const uniform = seededUniform(13);
     const net = new FusedMlp(spec, orthogonalInit(spec, uniform));
-    const input = randomArray(5 * 3, uniform), dOutput = randomArray(5 * 2, uniform), tangent = randomArray(net.params.length, uniform);
+    const input = randomArray(5 * 3, uniform),
+      dOutput = randomArray(5 * 2, uniform),
+      tangent = randomArray(net.params.length, uniform);
     const output = net.forward(input, 5).slice();
     net.backward(dOutput);
     const grads = net.grads.slice();
     const once = net.jvp(tangent).slice();
-    expect(relativeError(net.jvp(tangent.map((v) => 3 * v)), once.map((v) => 3 * v))).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        net.jvp(tangent.map((v) => 3 * v)),
+        once.map((v) => 3 * v),
+      ),
+    ).toBeLessThan(1e-6);
     net.zeroGrads();
     net.backward(dOutput);
     expect(net.grads).toEqual(grads);
@@ -141,7 +150,8 @@ describe('FusedMlp', () => {
   it('adds into grads until zeroGrads', () => {
     const uniform = seededUniform(3);
     const net = new FusedMlp(spec, orthogonalInit(spec, uniform));
-    const input = randomArray(4 * 3, uniform), dOutput = randomArray(4 * 2, uniform);
+    const input = randomArray(4 * 3, uniform),
+      dOutput = randomArray(4 * 2, uniform);
     net.forward(input, 4);
     net.backward(dOutput);
     const once = net.grads.slice();

@@ -6,16 +6,7 @@
  */
 import type { Activation, DenseLayer, Mlp, MlpSpec } from './mlp.ts';
 import { checkBackwardArgs, checkForwardArgs, checkInputGradientArgs, checkJvpArgs, denseLayers } from './mlp.ts';
-import {
-  addColumnSums,
-  addMatMulTransposedA,
-  matMulAddBias,
-  matMulTransposedB,
-  mulReluGrad,
-  mulTanhGrad,
-  reluInPlace,
-  tanhInPlace,
-} from './kernels.ts';
+import { addColumnSums, addMatMulTransposedA, matMulAddBias, matMulTransposedB, mulReluGrad, mulTanhGrad, reluInPlace, tanhInPlace } from './kernels.ts';
 
 interface LayerViews extends DenseLayer {
   weights: Float32Array;
@@ -66,7 +57,9 @@ export class FusedMlp implements Mlp {
     for (let i = 0, n = batch * this.spec.inputSize; i < n; i++) x0[i] = input[i]; // no subarray view to allocate
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      const layer = this.layers[l], x = this.activations[l], y = this.activations[l + 1];
+      const layer = this.layers[l],
+        x = this.activations[l],
+        y = this.activations[l + 1];
       matMulAddBias(x, layer.weights, layer.bias, y, batch, layer.inSize, layer.outSize);
       if (l < last) this.activate(y, batch * layer.outSize);
     }
@@ -83,7 +76,8 @@ export class FusedMlp implements Mlp {
     checkBackwardArgs(this.spec, batch, dOutput);
     let delta = dOutput;
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const layer = this.layers[l], x = this.activations[l];
+      const layer = this.layers[l],
+        x = this.activations[l];
       addMatMulTransposedA(x, delta, layer.weightGrads, layer.inSize, batch, layer.outSize);
       addColumnSums(delta, layer.biasGrads, batch, layer.outSize);
       if (l === 0) break; // the input gradient is never needed
@@ -126,9 +120,12 @@ export class FusedMlp implements Mlp {
     const last = this.layers.length - 1;
     let t: Float32Array | null = null;
     for (let l = 0; l <= last; l++) {
-      const layer = this.layers[l], x = this.activations[l], dz = this.tangents[l % 2];
+      const layer = this.layers[l],
+        x = this.activations[l],
+        dz = this.tangents[l % 2];
       const { inSize, outSize, weightOffset, biasOffset } = layer;
-      const dWeights = tangent.subarray(weightOffset, biasOffset), dBias = tangent.subarray(biasOffset, biasOffset + outSize);
+      const dWeights = tangent.subarray(weightOffset, biasOffset),
+        dBias = tangent.subarray(biasOffset, biasOffset + outSize);
       matMulAddBias(x, dWeights, dBias, dz, batch, inSize, outSize);
       if (t) {
         const product = this.jvpScratch;
@@ -171,10 +168,7 @@ export class FusedMlp implements Mlp {
   }
 }
 
-type ActivationKernels = [
-  activate: (x: Float32Array, count: number) => void,
-  mulGrad: (y: Float32Array, dx: Float32Array, count: number) => void,
-];
+type ActivationKernels = [activate: (x: Float32Array, count: number) => void, mulGrad: (y: Float32Array, dx: Float32Array, count: number) => void];
 
 function activationKernels(activation: Activation): ActivationKernels {
   switch (activation) {

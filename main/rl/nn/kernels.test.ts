@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addColumnSums,
-  addMatMulTransposedA,
-  matMulAddBias,
-  matMulTransposedB,
-  mulReluGrad,
-  mulTanhGrad,
-  reluInPlace,
-  tanhInPlace,
-} from './kernels.ts';
+import { addColumnSums, addMatMulTransposedA, matMulAddBias, matMulTransposedB, mulReluGrad, mulTanhGrad, reluInPlace, tanhInPlace } from './kernels.ts';
 import { randomArray, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 /** Float64 reference of a row-major matrix product with optional transposes: c[M, N] = op(a) · op(b). */
@@ -39,7 +30,9 @@ describe('matrix kernels against a float64 reference', () => {
   const uniform = seededUniform(11);
   for (const [m, k, n] of shapes) {
     it(`m=${m} k=${k} n=${n}`, () => {
-      const a = randomArray(m * k, uniform), b = randomArray(k * n, uniform), bias = randomArray(n, uniform);
+      const a = randomArray(m * k, uniform),
+        b = randomArray(k * n, uniform),
+        bias = randomArray(n, uniform);
 
       const forward = new Float32Array(m * n);
       matMulAddBias(a, b, bias, forward, m, k, n);
@@ -78,7 +71,8 @@ describe('activations', () => {
     const xs = Float32Array.from({ length: 20001 }, (_, i) => (i - 10000) / 1000); // -10 .. 10
     const ys = xs.slice();
     tanhInPlace(ys, ys.length);
-    let worstRelative = 0, worstAsymmetry = 0;
+    let worstRelative = 0,
+      worstAsymmetry = 0;
     for (let i = 0; i < xs.length; i++) {
       const expected = Math.tanh(xs[i]);
       if (expected !== 0) worstRelative = Math.max(worstRelative, Math.abs(ys[i] - expected) / Math.abs(expected));

@@ -45,7 +45,8 @@ const round = (x: number) => Math.round(x * 100) / 100;
 function warmUp(backend: NnBackend): void {
   const uniform = seededUniform(0);
   const net = backend.createMlp(spec(3, 1, 1), uniform);
-  const input = randomArray(64 * 3, uniform), dOutput = randomArray(64, uniform);
+  const input = randomArray(64 * 3, uniform),
+    dOutput = randomArray(64, uniform);
   timeMicros(() => {
     net.forward(input, 64);
     net.backward(dOutput);
@@ -69,12 +70,24 @@ for (const engine of engines) {
         net.forward(input, batch);
         net.backward(dOutput);
       });
-      console.log(JSON.stringify({ engine, case: 'mlp', net: `${inputSize}-64-64-1 tanh`, batch, forwardUs: round(forwardUs), forwardBackwardUs: round(forwardBackwardUs) }));
+      console.log(
+        JSON.stringify({
+          engine,
+          case: 'mlp',
+          net: `${inputSize}-64-64-1 tanh`,
+          batch,
+          forwardUs: round(forwardUs),
+          forwardBackwardUs: round(forwardBackwardUs),
+        }),
+      );
     }
     net.dispose();
   }
 
-  for (const [obsSize, actionSize] of [[3, 1], [17, 6]]) {
+  for (const [obsSize, actionSize] of [
+    [3, 1],
+    [17, 6],
+  ]) {
     const uniform = seededUniform(2);
     const actor = backend.createMlp(spec(obsSize, actionSize, 0.01), uniform);
     const critic = backend.createMlp(spec(obsSize, 1, 1), uniform);

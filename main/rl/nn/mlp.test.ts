@@ -7,7 +7,8 @@ const spec: MlpSpec = { inputSize: 3, hiddenSizes: [64, 5], outputSize: 2, activ
 
 /** Gram matrix of W [rows][cols]: of its rows (byRows) or of its columns. */
 function gram(params: Float32Array, offset: number, rows: number, cols: number, byRows: boolean): number[][] {
-  const count = byRows ? rows : cols, length = byRows ? cols : rows;
+  const count = byRows ? rows : cols,
+    length = byRows ? cols : rows;
   const at = (v: number, k: number) => params[offset + (byRows ? v * cols + k : k * cols + v)];
   return Array.from({ length: count }, (_, u) =>
     Array.from({ length: count }, (_, v) => {

@@ -87,7 +87,8 @@ export function denseLayers(spec: MlpSpec): DenseLayer[] {
   const layers: DenseLayer[] = [];
   let offset = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
-    const inSize = sizes[l], outSize = sizes[l + 1];
+    const inSize = sizes[l],
+      outSize = sizes[l + 1];
     layers.push({ inSize, outSize, weightOffset: offset, biasOffset: offset + inSize * outSize });
     offset += (inSize + 1) * outSize;
   }
@@ -120,7 +121,8 @@ export function orthogonalInit(spec: MlpSpec, uniform: () => number): Float32Arr
  */
 function writeOrthogonal(layer: DenseLayer, gain: number, normal: () => number, params: Float32Array): void {
   const { inSize, outSize, weightOffset } = layer;
-  const count = Math.min(inSize, outSize), length = Math.max(inSize, outSize);
+  const count = Math.min(inSize, outSize),
+    length = Math.max(inSize, outSize);
   const vectors: Float64Array[] = [];
   for (let i = 0; i < count; i++) {
     const v = new Float64Array(length);

@@ -92,7 +92,12 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       net.backward(dOutput);
       const once = net.grads.slice();
       net.backward(dOutput);
-      expect(relativeError(net.grads, once.map((g) => 2 * g))).toBeLessThan(1e-6);
+      expect(
+        relativeError(
+          net.grads,
+          once.map((g) => 2 * g),
+        ),
+      ).toBeLessThan(1e-6);
       net.dispose();
     });
 

@@ -32,7 +32,14 @@ describe('hoverRows', () => {
   const positions = rowPositions(rows);
 
   it('gives every curve its raw value, smoothed value, step and wall time under the cursor', () => {
-    const series = metricSeries('return_mean', 'Episode return', '#fff', rows.map((r) => r.return_mean), positions, 0.5);
+    const series = metricSeries(
+      'return_mean',
+      'Episode return',
+      '#fff',
+      rows.map((r) => r.return_mean),
+      positions,
+      0.5,
+    );
     const [row] = hoverRows({ xs: positions.steps as number[], series, annotations: [] }, 1);
     expect(row).toMatchObject({ label: 'Episode return', value: -900, step: 4096, wallSeconds: 3.25 });
     expect(row.smoothed).toBeCloseTo((0.5 * 0.5 * -1200 + 0.5 * -900) / 0.75, 9);
@@ -43,7 +50,10 @@ describe('hoverRows', () => {
     const a = metricSeries('return_mean', 'run a', '#fff', [-1, -5, null], { steps: [1000, 2048, null], wallSeconds: [4, 9, null] }, 0);
     const b = metricSeries('return_mean', 'run b', '#000', [-7, null, -3], { steps: [1000, null, 3000], wallSeconds: [4, null, 12] }, 0);
     const found = hoverRows({ xs, series: [...a, ...b], annotations: [] }, 1);
-    expect(found.map((r) => [r.label, r.value, r.step])).toEqual([['run a', -5, 2048], ['run b', -3, 3000]]);
+    expect(found.map((r) => [r.label, r.value, r.step])).toEqual([
+      ['run a', -5, 2048],
+      ['run b', -3, 3000],
+    ]);
     expect(sharedPosition(found)).toBeNull();
     expect(sharedPosition(found.slice(0, 1))).toEqual({ step: 2048, wallSeconds: 9 });
   });

@@ -35,14 +35,16 @@ export function hoverRows(data: ChartData, index: number): HoverRow[] {
       const values = series.raw ?? series.values;
       const point = nearestPoint(data.xs, values, index);
       if (point === null) return [];
-      return [{
-        label: series.label,
-        color: series.color,
-        value: values[point]!,
-        smoothed: series.raw ? series.values[point] : null,
-        step: series.steps[point],
-        wallSeconds: series.wallSeconds[point],
-      }];
+      return [
+        {
+          label: series.label,
+          color: series.color,
+          value: values[point]!,
+          smoothed: series.raw ? series.values[point] : null,
+          step: series.steps[point],
+          wallSeconds: series.wallSeconds[point],
+        },
+      ];
     });
 }
 

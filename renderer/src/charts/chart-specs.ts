@@ -92,7 +92,10 @@ export interface ChartSpec {
   hint?: string;
 }
 
-const only = (...keys: string[]) => (available: readonly string[]) => keys.filter((key) => available.includes(key));
+const only =
+  (...keys: string[]) =>
+  (available: readonly string[]) =>
+    keys.filter((key) => available.includes(key));
 const chartOf = (key: string, id = key.replace(/_/g, '-'), hint?: string): ChartSpec => ({ id, title: metricTitle(key), keys: only(key), hint });
 
 export const RUN_CHARTS: ChartSpec[] = [
@@ -117,9 +120,7 @@ export const BOOKKEEPING = new Set(['update', 'step', 'wall_s', 'episodes', 'ret
 /** Whatever else the algorithm reports (TRPO's line search, V-MPO's temperatures...): one chart each. */
 export function extraCharts(available: readonly string[]): ChartSpec[] {
   const charted = new Set(RUN_CHARTS.flatMap((spec) => spec.keys(available)));
-  return available
-    .filter((key) => !charted.has(key) && !BOOKKEEPING.has(key) && !key.startsWith('time_'))
-    .map((key) => chartOf(key, `metric-${key}`));
+  return available.filter((key) => !charted.has(key) && !BOOKKEEPING.has(key) && !key.startsWith('time_')).map((key) => chartOf(key, `metric-${key}`));
 }
 
 export const PALETTE = ['#6d8cff', '#3ecf8e', '#f5b14c', '#f2666a', '#c69cff', '#4cc9f0', '#ff8fab', '#a3e635'];

@@ -164,7 +164,8 @@ export class LineChart {
 /** One line per curve (built as text: run names are the user's), and where it is when all share it. */
 function tooltipLines(rows: readonly HoverRow[]): HTMLElement[] {
   const shared = sharedPosition(rows);
-  const position = (row: { step: number | null; wallSeconds: number | null }) => `step ${row.step?.toLocaleString('en-US') ?? '–'} · ${formatDuration(row.wallSeconds)}`;
+  const position = (row: { step: number | null; wallSeconds: number | null }) =>
+    `step ${row.step?.toLocaleString('en-US') ?? '–'} · ${formatDuration(row.wallSeconds)}`;
   const lines = rows.map((row) => {
     const line = element('div', 'row');
     const swatch = element('i');

@@ -42,7 +42,14 @@ export function eventAnnotations(events: readonly RunEvent[], axis: XAxis): Anno
     const x = axis === 'steps' ? event.step : event.wallSeconds;
     switch (event.type) {
       case 'hparams':
-        return [{ x, label: Object.entries(event.values as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`).join(' ') }];
+        return [
+          {
+            x,
+            label: Object.entries(event.values as Record<string, unknown>)
+              .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`)
+              .join(' '),
+          },
+        ];
       case 'fork':
         return [{ x, label: 'fork' }];
       case 'pause':
@@ -95,10 +102,20 @@ export function runCharts(metrics: readonly MetricsRow[], events: readonly RunEv
   const annotations = eventAnnotations(events, axis);
   const positions = rowPositions(metrics);
   // A chart with nothing to draw for this run (say reward terms of a single-term reward) is left out.
-  const shown = metrics.length === 0 ? RUN_CHARTS : [...RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0), ...extraCharts(available)];
+  const shown =
+    metrics.length === 0 ? RUN_CHARTS : [...RUN_CHARTS.filter((spec) => spec.id === 'return' || spec.keys(available).length > 0), ...extraCharts(available)];
   return shown.map((spec) => {
     const keys = spec.keys(available);
-    const series = keys.flatMap((key, i) => metricSeries(key, seriesLabel(key), PALETTE[i % PALETTE.length], metrics.map((row) => row[key] ?? null), positions, smoothing));
+    const series = keys.flatMap((key, i) =>
+      metricSeries(
+        key,
+        seriesLabel(key),
+        PALETTE[i % PALETTE.length],
+        metrics.map((row) => row[key] ?? null),
+        positions,
+        smoothing,
+      ),
+    );
     return { id: spec.id, title: spec.title, hint: spec.hint, data: { xs, series, annotations } };
   });
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { HparamField } from '../../../main/lab/api.ts';
 import { fromFormValues, parseFieldText, toFormValues } from './field-value.ts';
 
-const field = (name: string, kind: HparamField['kind'], nullable = false): HparamField => ({ name, kind, nullable, description: '', default: null, live: true });
+const field = (name: string, kind: HparamField['kind'], nullable = false): HparamField => ({
+  name,
+  kind,
+  nullable,
+  description: '',
+  default: null,
+  live: true,
+});
 
 describe('form values', () => {
   it('turns number text into numbers, and leaves what is not a number for main to reject', () => {

@@ -145,8 +145,14 @@ export class LabState {
     // Runs and sweeps that other processes (say `gaitlab train`, `gaitlab sweep`) add to the folder show up too.
     setInterval(() => {
       if (this.connection !== 'open') return;
-      this.api.listRuns().then((runs) => paintLater(() => (this.runs = runs)), () => {});
-      this.api.listSweeps().then((sweeps) => paintLater(() => (this.sweeps = sweeps)), () => {});
+      this.api.listRuns().then(
+        (runs) => paintLater(() => (this.runs = runs)),
+        () => {},
+      );
+      this.api.listSweeps().then(
+        (sweeps) => paintLater(() => (this.sweeps = sweeps)),
+        () => {},
+      );
     }, RUN_LIST_REFRESH_MS);
   }
 
@@ -176,7 +182,10 @@ export class LabState {
     const known = this.loaded.get(runId);
     if (known) {
       // Trained elsewhere meanwhile (the CLI), or pruned: the pickers offer what is on disk.
-      this.api.listCheckpoints(runId).then((steps) => (known.checkpoints = steps), () => {});
+      this.api.listCheckpoints(runId).then(
+        (steps) => (known.checkpoints = steps),
+        () => {},
+      );
       return known;
     }
     this.buffered.set(runId, []);
@@ -269,7 +278,8 @@ export class LabState {
       return;
     }
     if (event.message.type === 'metrics') this.latestRow = { ...this.latestRow, [event.runId]: event.message.row };
-    if (event.message.type === 'checkpoint' && this.loaded.get(event.runId)?.checkpointAsked) this.tell(`checkpoint at step ${formatSteps(event.message.step)} saved`, 'info');
+    if (event.message.type === 'checkpoint' && this.loaded.get(event.runId)?.checkpointAsked)
+      this.tell(`checkpoint at step ${formatSteps(event.message.step)} saved`, 'info');
     this.buffered.get(event.runId)?.push(event.message);
     this.loaded.get(event.runId)?.apply(event.message);
   }

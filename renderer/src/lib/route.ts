@@ -5,11 +5,7 @@
  */
 
 export type View =
-  | { kind: 'new' }
-  | { kind: 'run'; runId: string }
-  | { kind: 'compare'; runIds: string[] }
-  | { kind: 'sweeps' }
-  | { kind: 'sweep'; sweepId: string };
+  { kind: 'new' } | { kind: 'run'; runId: string } | { kind: 'compare'; runIds: string[] } | { kind: 'sweeps' } | { kind: 'sweep'; sweepId: string };
 
 export function hashOfView(view: View): string {
   switch (view.kind) {

@@ -47,11 +47,7 @@ function numberAxis(key: string, low: number, high: number, log: boolean): Axis 
     // One value only: the middle of the axis.
     return b === a ? 0.5 : (map(value) - a) / (b - a);
   };
-  const ticks = !finite
-    ? []
-    : b === a
-      ? [{ label: formatNumber(low), at: 0.5 }]
-      : endLabels(low, high).map((label, i) => ({ label, at: i }));
+  const ticks = !finite ? [] : b === a ? [{ label: formatNumber(low), at: 0.5 }] : endLabels(low, high).map((label, i) => ({ label, at: i }));
   return { key, scale: log ? 'log' : 'linear', ticks, position };
 }
 

@@ -45,7 +45,10 @@ export interface EncodeOptions {
 
 export async function encodeFrames(options: EncodeOptions): Promise<void> {
   const { encoding, canvas, fps, frames } = options;
-  const target = new StreamTarget(new WritableStream({ write: (chunk) => options.write(chunk.position, chunk.data) }), { chunked: true, chunkSize: CHUNK_BYTES });
+  const target = new StreamTarget(new WritableStream({ write: (chunk) => options.write(chunk.position, chunk.data) }), {
+    chunked: true,
+    chunkSize: CHUNK_BYTES,
+  });
   // MP4: room for the index is reserved at the start (the frame count is known), so players can start before the end arrives.
   const format = encoding.container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'reserve' }) : new WebMOutputFormat();
   const output = new Output({ format, target });

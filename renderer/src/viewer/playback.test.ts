@@ -96,7 +96,13 @@ describe('Playback', () => {
 
   it('joins a played episode from its chunks, and leaves out chunks of an older play', () => {
     const chunk = (playId: number, from: number, steps: number, done: boolean) => ({
-      playId, envId: 'Test-v0', dtSeconds: 0.1, numBodies: 1, update: 4, step: 400, done,
+      playId,
+      envId: 'Test-v0',
+      dtSeconds: 0.1,
+      numBodies: 1,
+      update: 4,
+      step: 400,
+      done,
       frames: Array.from({ length: steps * 7 }, (_, i) => from * 7 + i),
       rewards: new Array(steps).fill(1),
     });
