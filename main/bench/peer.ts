@@ -43,7 +43,11 @@ async function measured<T>(work: () => Promise<T>): Promise<T & { load_avg_1m: {
   const result = await work();
   return { ...result, load_avg_1m: { before, after: load() } };
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+}
 
 const envs: Record<string, unknown> = {};
 for (const env of opts.env as string[]) {

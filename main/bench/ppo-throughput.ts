@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { getAlgorithm, parseHparams } from '../algos/index.ts';
 import { RunStore } from '../store/run-store.ts';
 import { buildRunConfig } from '../config/build-run-config.ts';
 import type { BackendName } from '../config/run-config.ts';
 import { Trainer } from '../trainer/trainer.ts';
 
-/** CleanRL's defaults, set explicitly so that no preset of ours changes them. */
+/** CleanRL's defaults that shape the work; with the rest of our PPO defaults, they override any built-in preset. */
 export const CLEANRL_PPO_SETTINGS = { num_envs: 1, num_steps: 2048, num_minibatches: 32, update_epochs: 10, policy_arch: '64,64' };
 
 export interface PpoThroughput {
@@ -29,12 +30,23 @@ export interface PpoThroughput {
   return_mean: number | null;
 }
 
+export interface ThroughputOptions {
+  backend?: BackendName;
+  /** Envs stepped side by side; each rollout keeps CleanRL's batch of 2048 steps (2048 / numEnvs steps per env). */
+  numEnvs?: number;
+  /** Threads stepping the envs (RunConfig.workers): 0 or 1, this thread alone. */
+  workers?: number;
+}
+
 /** Trains one PPO run of `steps` env steps in a temporary run store, which it removes again. */
-export async function measurePpoThroughput(env: string, steps: number, backend: BackendName = 'auto'): Promise<PpoThroughput> {
+export async function measurePpoThroughput(env: string, steps: number, { backend = 'auto', numEnvs = 1, workers = 0 }: ThroughputOptions = {}): Promise<PpoThroughput> {
+  const batch = CLEANRL_PPO_SETTINGS.num_envs * CLEANRL_PPO_SETTINGS.num_steps;
+  if (batch % numEnvs !== 0) throw new Error(`${numEnvs} envs do not divide CleanRL's batch of ${batch} steps: use a power of two`);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-speed-'));
   try {
-    const config = buildRunConfig({ env, algo: 'ppo', seed: 1, totalSteps: steps, backend, checkpointEveryUpdates: 1_000_000 });
-    config.hparams = { ...config.hparams, ...CLEANRL_PPO_SETTINGS };
+    // Every hyperparameter given (our PPO defaults are CleanRL's), so no built-in preset (Hopper's gamma, Pendulum's sizes) applies.
+    const hparams = { ...parseHparams(getAlgorithm('ppo'), {}), ...CLEANRL_PPO_SETTINGS, num_envs: numEnvs, num_steps: batch / numEnvs };
+    const config = buildRunConfig({ env, algo: 'ppo', seed: 1, totalSteps: steps, backend, workers, hparams, checkpointEveryUpdates: 1_000_000 });
     const run = new RunStore(runsDir).createRun(config, { versions: { gaitlab: 'bench', node: process.version } });
     const trainer = await Trainer.open(run);
     try {
