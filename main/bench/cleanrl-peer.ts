@@ -66,7 +66,7 @@ const ONE_THREAD_LAUNCHER = [
   'loop_start = []',
   'reset = gymnasium.vector.SyncVectorEnv.reset',
   'def noting_reset(self, *args, **kwargs):',
-  '    loop_start.append(time.process_time()) if not loop_start else None',
+  '    if not loop_start: loop_start.append(time.process_time())',
   '    return reset(self, *args, **kwargs)',
   'gymnasium.vector.SyncVectorEnv.reset = noting_reset',
   'plain_print = builtins.print',

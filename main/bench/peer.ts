@@ -23,7 +23,7 @@ const program = new Command('bench:peer')
   .option('--env <id...>', 'our environments (CleanRL runs Gymnasium\'s -v4 of each robot)', ['HalfCheetah-v0', 'Hopper-v0'])
   .option('--steps <n>', `env steps per run, a multiple of ${ROLLOUT} (CleanRL's rollout: both sides train whole rollouts)`, wholeRollouts, 10 * ROLLOUT)
   .option('--rounds <n>', 'runs of each side per env, alternating which goes first', positiveInt, 1)
-  .option('--peer-python <file>', "the peer's Python (with torch, gymnasium 0.29.1, mujoco, tyro, tensorboard)")
+  .option('--peer-python <file>', "the peer's Python, with torch, gymnasium, mujoco and tensorboard (BENCHMARKS.md: End to end against CleanRL)")
   .option('--peer-script <file>', "CleanRL's ppo_continuous_action.py")
   .option('--json', 'JSON only');
 program.parse(process.argv);
