@@ -20,6 +20,7 @@ describe('numeric options of the learning benchmarks', () => {
     ['main/bench/learn.ts', '--first-seed <s>', '-1', 'a non-negative integer', ['--env', 'Pendulum-v1']],
     ['main/bench/compare.ts', '--steps <n>', '1.5', 'a positive integer', ['--env', 'Pendulum-v1', '--out', 'unused']],
     ['main/bench/compare.ts', '--jobs <n>', '0', 'a positive integer', ['--env', 'Pendulum-v1', '--steps', '10', '--out', 'unused']],
+    ['main/bench/peer.ts', '--steps <n>', '3000', 'a multiple of 2048', []],
   ])('%s refuses %s %s before any run', { timeout: 30_000 }, async (script, option, value, expected, args) => {
     const { code, stderr } = await bench(script, [...args, option.split(' ')[0], value]);
     expect(code).not.toBe(0);

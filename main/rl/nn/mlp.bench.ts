@@ -3,7 +3,9 @@
  * minibatch step (actor and critic forward + backward and one Adam step with a global clip, as in
  * CleanRL's continuous PPO). Median of repeated timed loops after warm-up, one JSON line per case.
  *
- *   node bin/run-ts.js main/rl/nn/mlp.bench.ts [--engines fused,wasm,cpu] [--quick]
+ *   node bin/run-ts.js main/rl/nn/mlp.bench.ts [--engines fused,wasm,cpu] [--hidden 64] [--batch 64] [--quick]
+ *
+ * `--hidden 256 --batch 256` is CleanRL's SAC and TD3 shape.
  */
 import { parseArgs } from 'node:util';
 import type { Mlp, MlpSpec } from './mlp.ts';
@@ -12,12 +14,27 @@ import { selectBackend } from './backend.ts';
 import { Adam } from '../adam.ts';
 import { randomArray, seededUniform } from '../numeric.test-support.ts';
 
-const { values: args } = parseArgs({ options: { engines: { type: 'string', default: 'fused,wasm,cpu' }, quick: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    engines: { type: 'string', default: 'fused,wasm,cpu' },
+    hidden: { type: 'string', default: '64' },
+    batch: { type: 'string', default: '64' },
+    quick: { type: 'boolean', default: false },
+  },
+});
 const engines = args.engines.split(',') as BackendName[];
+const hidden = Number(args.hidden);
+const minibatch = Number(args.batch);
+for (const [option, value] of [
+  ['--hidden', args.hidden],
+  ['--batch', args.batch],
+]) {
+  if (!(Number(value) > 0 && Number.isInteger(Number(value)))) throw new Error(`${option} expects a positive integer, got "${value}"`);
+}
 const targetMs = args.quick ? 20 : 200;
 
 function spec(inputSize: number, outputSize: number, outputGain: number): MlpSpec {
-  return { inputSize, hiddenSizes: [64, 64], outputSize, activation: 'tanh', hiddenGain: Math.SQRT2, outputGain };
+  return { inputSize, hiddenSizes: [hidden, hidden], outputSize, activation: 'tanh', hiddenGain: Math.SQRT2, outputGain };
 }
 
 /** Median µs per call of `fn`, each of 11 samples a loop of ~targetMs / 5, long enough to time reliably. */
@@ -62,7 +79,7 @@ for (const engine of engines) {
   for (const inputSize of [3, 17]) {
     const uniform = seededUniform(1);
     const net: Mlp = backend.createMlp(spec(inputSize, 1, 1), uniform);
-    for (const batch of [1, 64]) {
+    for (const batch of [1, minibatch]) {
       const input = randomArray(batch * inputSize, uniform);
       const dOutput = randomArray(batch, uniform);
       const forwardUs = timeMicros(() => net.forward(input, batch));
@@ -74,7 +91,7 @@ for (const engine of engines) {
         JSON.stringify({
           engine,
           case: 'mlp',
-          net: `${inputSize}-64-64-1 tanh`,
+          net: `${inputSize}-${hidden}-${hidden}-1 tanh`,
           batch,
           forwardUs: round(forwardUs),
           forwardBackwardUs: round(forwardBackwardUs),
@@ -92,7 +109,7 @@ for (const engine of engines) {
     const actor = backend.createMlp(spec(obsSize, actionSize, 0.01), uniform);
     const critic = backend.createMlp(spec(obsSize, 1, 1), uniform);
     const adam = new Adam([actor.params.length, critic.params.length]);
-    const batch = 64;
+    const batch = minibatch;
     const obs = randomArray(batch * obsSize, uniform);
     const dMean = randomArray(batch * actionSize, uniform);
     const dValue = randomArray(batch, uniform);
