@@ -2,7 +2,11 @@
  * What the Lab's pages say, as a new user reads them: the empty list, the New-run form's notes,
  * values under the cursor on the charts, Apply, the address of a run, a fork's lineage.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { startServer } from '../main/serve/server.ts';
 import { chartPoints, expect, keepScreenshot, runEvents, runMetrics, startRunFromUi, test, type ServedLab } from './fixtures.ts';
 
 /** Hovers a chart's plot, `across` of the way along x; returns its tooltip. */
@@ -18,34 +22,43 @@ async function waitFinished(lab: ServedLab, runId: string): Promise<void> {
   await expect.poll(() => lab.server.lab.listRuns().find((r) => r.id === runId)?.status, { timeout: 60_000 }).toBe('finished');
 }
 
-test('the empty list and the New-run form say what they mean', async ({ app: page }) => {
-  // innerText, as rendered: the space before "New run" is there on screen, not only in the DOM.
-  await expect
-    .poll(() =>
-      page
-        .getByTestId('run-list')
-        .locator('li')
-        .first()
-        .evaluate((li) => (li as HTMLElement).innerText),
-    )
-    .toBe('No runs yet. Start one with New run.');
+test('the empty list and the New-run form say what they mean', async ({ page }) => {
+  // A runs folder of its own: the worker's Lab already lists the runs of the tests before this one.
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaitlab-e2e-empty-'));
+  const server = await startServer({ port: 0, runsDir });
+  try {
+    await page.goto(server.url);
+    // innerText, as rendered: the space before "New run" is there on screen, not only in the DOM.
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('run-list')
+          .locator('li')
+          .first()
+          .evaluate((li) => (li as HTMLElement).innerText),
+      )
+      .toBe('No runs yet. Start one with New run.');
 
-  await page.getByTestId('env-select').selectOption('HalfCheetah-v0');
-  await page.getByTestId('algo-select').selectOption('ppo');
-  await expect(page.getByTestId('preset-tuned')).toBeDisabled();
-  await expect(page.getByTestId('preset-note')).toHaveText(/^No tuned preset for .* on HalfCheetah-v0 yet: the algorithm's defaults are used\.$/);
+    await page.getByTestId('env-select').selectOption('HalfCheetah-v0');
+    await page.getByTestId('algo-select').selectOption('ppo');
+    await expect(page.getByTestId('preset-tuned')).toBeDisabled();
+    await expect(page.getByTestId('preset-note')).toHaveText(/^No tuned preset for .* on HalfCheetah-v0 yet: the algorithm's defaults are used\.$/);
 
-  await page.getByTestId('env-select').selectOption('Pendulum-v1');
-  await expect(page.getByTestId('preset-note')).toBeHidden();
-  await page.getByTestId('field-num_envs').fill('1');
-  await page.getByTestId('field-num_steps').fill('2048');
-  await page.getByTestId('field-totalSteps').fill('20000');
-  await expect(page.getByTestId('budget-note')).toHaveText(
-    'Budget: trains 18,432 steps = 9 updates of 2,048 (the budget of 20,000 rounded down to whole updates).',
-  );
-  await keepScreenshot(page, 'new-run-budget-note-dark');
-  await page.getByTestId('field-totalSteps').fill('20480');
-  await expect(page.getByTestId('budget-note')).toBeHidden();
+    await page.getByTestId('env-select').selectOption('Pendulum-v1');
+    await expect(page.getByTestId('preset-note')).toBeHidden();
+    await page.getByTestId('field-num_envs').fill('1');
+    await page.getByTestId('field-num_steps').fill('2048');
+    await page.getByTestId('field-totalSteps').fill('20000');
+    await expect(page.getByTestId('budget-note')).toHaveText(
+      'Budget: trains 18,432 steps = 9 updates of 2,048 (the budget of 20,000 rounded down to whole updates).',
+    );
+    await keepScreenshot(page, 'new-run-budget-note-dark');
+    await page.getByTestId('field-totalSteps').fill('20480');
+    await expect(page.getByTestId('budget-note')).toBeHidden();
+  } finally {
+    await server.close();
+    fs.rmSync(runsDir, { recursive: true, force: true });
+  }
 });
 
 test('a run: values under the cursor, Apply at once, its own address, compare and fork', async ({ app: page, lab }) => {
