@@ -329,6 +329,9 @@ export class Lab implements LabCalls {
 
   /** Takes the trainer of `run` on: its messages go to the subscribers, commands go to it, its exit settles the run. */
   private watch(run: RunHandle, trainer: TrainerProcess): RunSummary {
+    // The run will have checkpoints to play: start the player beside the trainer's own start, not mid-training,
+    // where starting a process would take a core from the page for a second or two.
+    this.player.warm();
     const runId = run.info.id;
     let exited!: () => void;
     const active: ActiveRun = {
@@ -501,7 +504,6 @@ export class Lab implements LabCalls {
 
   /** The run's checkpoints as on disk: the trainer has just written one and applied retention. */
   private emitCheckpoints(runId: string): void {
-    this.player.warm(); // the run can be played now
     try {
       this.emit({ type: 'checkpoints', runId, steps: this.store.openRun(runId).listCheckpoints() });
     } catch (error) {

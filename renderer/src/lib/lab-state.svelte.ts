@@ -9,6 +9,7 @@ import type {
   LabApi,
   LabEvent,
   MetricsRow,
+  RecordRequestInput,
   RunDetail,
   RunEvent,
   RunSummary,
@@ -118,6 +119,8 @@ export class LabState {
   latestRow = $state.raw<Record<string, MetricsRow>>({});
   /** The latest video recording of each run (under way, done or failed). */
   videoJobs = $state.raw<Record<string, VideoJob>>({});
+  /** The video exports a user started from this page (not a run's video schedule, recorded in the background). */
+  exportIds = $state.raw<string[]>([]);
   // Caches behind the reactive fields above, never read by a template: plain maps on purpose.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly loaded = new Map<string, RunData>();
@@ -162,6 +165,17 @@ export class LabState {
       this.runs = await this.api.listRuns();
       this.sweeps = await this.api.listSweeps();
     });
+  }
+
+  /** Records a video the user asked for here; the page's own viewer rests while it is encoded (see RunView). */
+  async recordVideo(runId: string, request: RecordRequestInput): Promise<void> {
+    const job = await this.attempt(() => this.api.recordVideo(runId, request));
+    if (job) this.exportIds = [...this.exportIds, job.id];
+  }
+
+  /** Whether an export started from this page is being encoded. */
+  get exporting(): boolean {
+    return Object.values(this.videoJobs).some((job) => job.status === 'running' && this.exportIds.includes(job.id));
   }
 
   /**
