@@ -329,9 +329,6 @@ export class Lab implements LabCalls {
 
   /** Takes the trainer of `run` on: its messages go to the subscribers, commands go to it, its exit settles the run. */
   private watch(run: RunHandle, trainer: TrainerProcess): RunSummary {
-    // The run will have checkpoints to play: start the player beside the trainer's own start, not mid-training,
-    // where starting a process would take a core from the page for a second or two.
-    this.player.warm();
     const runId = run.info.id;
     let exited!: () => void;
     const active: ActiveRun = {
@@ -374,6 +371,9 @@ export class Lab implements LabCalls {
   }
 
   private onTrainerExit(run: RunHandle, active: ActiveRun, exit: TrainerExit): void {
+    // Its checkpoints can be played now, and its core is free to start the player on. Not while it
+    // trains: starting a process then takes a core from the page (80 ms long tasks in the performance e2e).
+    this.player.warm();
     const runId = run.info.id;
     this.active.delete(runId);
     active.trajectories.flush();
