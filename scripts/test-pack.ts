@@ -107,9 +107,18 @@ try {
 
 /** Starts `gaitlab serve`, loads its page, trains and records a run through its socket, then stops it with SIGTERM. */
 async function checkServe(): Promise<void> {
-  const server = spawn('npx', ['--no', 'gaitlab', 'serve', '--port', '0'], { cwd: user, shell, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, so that SIGTERM reaches the server itself: npx passing it on through
+  // its shell was a race (the server outlived npx once, holding this script's pipes open).
+  const server = spawn('npx', ['--no', 'gaitlab', 'serve', '--port', '0'], {
+    cwd: user,
+    shell,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  const serverStopped = new Promise<void>((resolve) => server.stdout.on('close', resolve));
   const address = await new Promise<URL>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -132,10 +141,12 @@ async function checkServe(): Promise<void> {
   if (run !== 'finished') fail(`the run created through serve mode's socket ended ${run}\n${output}`);
   if (record && video !== 'done') fail(`the video recorded through serve mode's socket ended ${video}\n${output}`);
 
-  server.kill('SIGTERM');
+  if (process.platform === 'win32') server.kill('SIGTERM');
+  else process.kill(-server.pid!, 'SIGTERM');
   const code = await exited;
-  // Through npx the signal reaches npm, which passes it on; the server's own handler exits 0.
+  // npx ends on the signal (code null) or passes on the server's own exit, 0.
   if (code !== 0 && code !== null) fail(`gaitlab serve exited with ${code} on SIGTERM:\n${output}`);
+  await serverStopped; // the server itself is gone once its end of the pipe closes
 }
 
 /**
