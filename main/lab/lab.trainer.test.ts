@@ -11,23 +11,11 @@ import { useTempDir } from '../store/temp-dir.test-support.ts';
 import type { LabEvent, RunStatus } from './api.ts';
 import type { TrainerMessage } from '../trainer/protocol.ts';
 import { forkTrainer } from './fork-launcher.ts';
+import { waitForLabEvent } from './lab-events.test-support.ts';
 import { Lab } from './lab.ts';
 import type { TrainerProcess } from './trainer-launcher.ts';
 
 const tempDir = useTempDir();
-
-/** Resolves with the first event that matches. */
-function waitFor(lab: Lab, match: (event: LabEvent) => boolean, timeoutMs = 30_000): Promise<LabEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a Lab event')), timeoutMs);
-    const unsubscribe = lab.subscribe((event) => {
-      if (!match(event)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(event);
-    });
-  });
-}
 
 const status = (runId: string, wanted: RunStatus) => (event: LabEvent) =>
   event.type === 'trainer' && event.runId === runId && event.message.type === 'status' && event.message.status === wanted;
@@ -88,15 +76,15 @@ describe('Lab with real trainers', () => {
   it('applies a live change at the next update, pauses, resumes and finishes', async () => {
     const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: forkTrainer });
     const run = lab.createRun(smallRun);
-    await waitFor(lab, metrics(run.id, 1));
+    await waitForLabEvent(lab, metrics(run.id, 1));
     lab.command(run.id, { type: 'pause' });
-    await waitFor(lab, status(run.id, 'paused'));
+    await waitForLabEvent(lab, status(run.id, 'paused'));
     expect(lab.listRuns()[0]).toMatchObject({ status: 'paused', live: true });
 
     lab.command(run.id, { type: 'set-hparams', values: { learning_rate: 1e-4 } });
-    await waitFor(lab, (e) => e.type === 'trainer' && e.message.type === 'event' && e.message.event.type === 'hparams');
+    await waitForLabEvent(lab, (e) => e.type === 'trainer' && e.message.type === 'event' && e.message.event.type === 'hparams');
     lab.command(run.id, { type: 'resume' });
-    await waitFor(lab, status(run.id, 'finished'));
+    await waitForLabEvent(lab, status(run.id, 'finished'));
 
     const detail = lab.getRun(run.id);
     const change = detail.events.find((e) => e.type === 'hparams');
@@ -122,12 +110,12 @@ describe('Lab with real trainers', () => {
     });
     const doomed = lab.createRun(smallRun);
     const survivor = lab.createRun({ ...smallRun, seed: 4 });
-    await Promise.all([waitFor(lab, metrics(doomed.id, 1)), waitFor(lab, metrics(survivor.id, 1))]);
-    const failed = waitFor(lab, status(doomed.id, 'failed'));
+    await Promise.all([waitForLabEvent(lab, metrics(doomed.id, 1)), waitForLabEvent(lab, metrics(survivor.id, 1))]);
+    const failed = waitForLabEvent(lab, status(doomed.id, 'failed'));
     processes[0].kill();
     expect(await failed).toMatchObject({ message: { error: 'the trainer was killed (SIGKILL)' } });
     expect(lab.store.openRun(doomed.id).info).toMatchObject({ status: 'failed', error: 'the trainer was killed (SIGKILL)' });
-    await waitFor(lab, status(survivor.id, 'finished'));
+    await waitForLabEvent(lab, status(survivor.id, 'finished'));
     expect(lab.store.openRun(survivor.id).info.status).toBe('finished');
     await lab.close();
   });
@@ -137,7 +125,7 @@ describe('Lab with real trainers', () => {
     const messagesOf = recordEvents(lab);
     const finishing = lab.createRun(cheetahRun(2));
     const stopping = lab.createRun({ ...cheetahRun(1000), seed: 6 });
-    await waitFor(lab, metrics(stopping.id, 1));
+    await waitForLabEvent(lab, metrics(stopping.id, 1));
     lab.command(stopping.id, { type: 'stop' });
     // Both trainers end and write run.json while the pipes are full; the Lab reads on a while later.
     readNothingUntil(() => endedOnDisk(lab, finishing.id) && endedOnDisk(lab, stopping.id));
@@ -171,7 +159,7 @@ describe('Lab with real trainers', () => {
       if (event.type === 'trainer' && event.runId === run.id && event.message.type === 'metrics')
         lags.push(metricsOnDisk(lab, run.id) - event.message.row.update!);
     });
-    await waitFor(lab, status(run.id, 'finished'), 60_000);
+    await waitForLabEvent(lab, status(run.id, 'finished'), 60_000);
     expect(lags).toHaveLength(5);
     expect(Math.max(...lags)).toBeLessThanOrEqual(1);
     await lab.close();
@@ -181,12 +169,12 @@ describe('Lab with real trainers', () => {
     const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: forkTrainer, trajectoryIntervalMs: 0 });
     const messagesOf = recordEvents(lab);
     const run = lab.createRun(cheetahRun(1000));
-    await waitFor(lab, metrics(run.id, 1));
+    await waitForLabEvent(lab, metrics(run.id, 1));
     const before = metricsOnDisk(lab, run.id);
     const blocked = 5;
     readNothingUntil(() => metricsOnDisk(lab, run.id) >= before + blocked);
     const after = metricsOnDisk(lab, run.id);
-    await waitFor(lab, metrics(run.id, after));
+    await waitForLabEvent(lab, metrics(run.id, after));
     const messages = messagesOf(run.id);
     const rows = messages.flatMap((m) => (m.type === 'metrics' ? [m.row.update] : []));
     expect(rows).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));

@@ -8,23 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../store/temp-dir.test-support.ts';
 import type { LabEvent, SweepSummary } from '../lab/api.ts';
 import { forkTrainer } from '../lab/fork-launcher.ts';
+import { waitForLabEvent } from '../lab/lab-events.test-support.ts';
 import { Lab } from '../lab/lab.ts';
 import { labSweeps } from './lab-sweeps.ts';
 
 const tempDir = useTempDir();
-
-/** Resolves with the first event that matches. */
-function waitFor(lab: Lab, match: (event: LabEvent) => boolean, timeoutMs = 60_000): Promise<LabEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a Lab event')), timeoutMs);
-    const unsubscribe = lab.subscribe((event) => {
-      if (!match(event)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(event);
-    });
-  });
-}
+/** How long a sweep's Lab event may take to come. */
+const SWEEP_EVENT_MS = 60_000;
 
 const sweepEnded = (status: SweepSummary['status']) => (event: LabEvent) => event.type === 'sweep' && event.sweep.status === status && !event.sweep.live;
 
@@ -66,7 +56,7 @@ describe('the Lab drives sweeps', () => {
     const lab = new Lab({ runsDir: tempDir(), launcher: forkTrainer, sweeps: labSweeps });
     const events: LabEvent[] = [];
     lab.subscribe((event) => events.push(event));
-    const finished = waitFor(lab, sweepEnded('finished'));
+    const finished = waitForLabEvent(lab, sweepEnded('finished'), SWEEP_EVENT_MS);
     const started = lab.startSweep(spec(1024));
     expect(started).toMatchObject({ status: 'running', method: 'random', env: 'Pendulum-v1', trials: 2, live: true });
     await finished;
@@ -90,10 +80,10 @@ describe('the Lab drives sweeps', () => {
 
   it('stops a sweep (its trials checkpoint and stop) and resumes it to the end', async () => {
     const lab = new Lab({ runsDir: tempDir(), launcher: forkTrainer, sweeps: labSweeps });
-    const firstRow = waitFor(lab, (e) => e.type === 'trainer' && e.message.type === 'metrics');
+    const firstRow = waitForLabEvent(lab, (e) => e.type === 'trainer' && e.message.type === 'metrics', SWEEP_EVENT_MS);
     const started = lab.startSweep(spec(256 * 60));
     await firstRow;
-    const stopped = waitFor(lab, sweepEnded('stopped'));
+    const stopped = waitForLabEvent(lab, sweepEnded('stopped'), SWEEP_EVENT_MS);
     lab.stopSweep(started.id);
     await stopped;
     const paused = lab.getSweep(started.id);
@@ -101,7 +91,7 @@ describe('the Lab drives sweeps', () => {
     for (const trial of paused.trials) expect(lab.getRun(trial.run).run.status).toBe('stopped');
     expect(() => lab.stopSweep(started.id)).toThrow(/not training/);
 
-    const finished = waitFor(lab, sweepEnded('finished'));
+    const finished = waitForLabEvent(lab, sweepEnded('finished'), SWEEP_EVENT_MS);
     expect(lab.resumeSweep(started.id)).toMatchObject({ status: 'running', live: true });
     await finished;
     const done = lab.getSweep(started.id);
