@@ -1,6 +1,7 @@
 /**
  * `gaitlab sweep` as a user runs it: real processes, real files; the queue tests on a real
- * redis-server with two real `gaitlab worker`s, one of them killed with SIGKILL mid-training.
+ * redis-server with two real `gaitlab worker`s, one of them killed with SIGKILL mid-training, and
+ * one stopped with SIGTERM, which hands its trials back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeArgs } from '../../sim/core/engine-entry.ts';
-import { redisUnavailable, startRedis } from '../sweep/redis-server.test-support.ts';
+import { redisUnavailable, startRedis } from '../sweep/redis-server.ts';
 import { CLI, gaitlab } from './cli-process.test-support.ts';
 
 /** 4 PPO trials on Pendulum-v1, learning_rate log-uniform in 1e-4..3e-3; small rollouts keep them short. */
@@ -47,14 +48,14 @@ function readJsonl(file: string): Record<string, unknown>[] {
 }
 
 /** Every trial of the sweep is a finished run with a sweep link and metrics whose steps rise by one rollout each. */
-function expectCompleteTrials(runsDir: string, outcome: { sweep: string }): void {
+function expectCompleteTrials(runsDir: string, outcome: { sweep: string }, steps = 8192): void {
   const sweep = JSON.parse(fs.readFileSync(path.join(runsDir, 'sweeps', outcome.sweep, 'sweep.json'), 'utf8'));
   for (const trial of sweep.trials) {
     const info = JSON.parse(fs.readFileSync(path.join(runsDir, trial.run, 'run.json'), 'utf8'));
     expect(info.status).toBe('finished');
     expect(info.sweep).toEqual({ id: outcome.sweep, trial: trial.trial });
-    const steps = readJsonl(path.join(runsDir, trial.run, 'metrics.jsonl')).map((row) => row.step);
-    expect(steps).toEqual(Array.from({ length: 8 }, (_, i) => 1024 * (i + 1)));
+    const rows = readJsonl(path.join(runsDir, trial.run, 'metrics.jsonl')).map((row) => row.step);
+    expect(rows).toEqual(Array.from({ length: steps / 1024 }, (_, i) => 1024 * (i + 1)));
   }
 }
 
@@ -133,7 +134,7 @@ describe('gaitlab sweep (local trainer processes)', () => {
 });
 
 const unavailable = redisUnavailable();
-if (unavailable) console.log(unavailable);
+if (unavailable) console.log(`${unavailable}: skipping the queue tests`);
 
 describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two gaitlab workers)', () => {
   const PASSWORD = 's3cret-pw';
@@ -195,5 +196,33 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
     }
     for (const text of [result.stdout, result.stderr, a.output(), b.output()]) expect(text).not.toContain(PASSWORD);
     expect(result.stderr).toContain('redis://***@127.0.0.1');
+  });
+
+  it('a worker stopped with SIGTERM hands its trials back: another resumes each from the step it stopped at', async () => {
+    // Worker b of the test before is still taking trials; c joins, then is stopped while it trains.
+    const c = startWorker('worker-c');
+    const runsDir = path.join(dir, 'controller-handback');
+    const steps = 8 * 8192;
+    const sweep = gaitlab(['sweep', writeSpec('handback.json', spec({ steps })), '--runs', runsDir, '--queue', redis.url, '--json']);
+    const handedBack = await trainingWithCheckpoint(c.runsDir);
+    c.child.kill('SIGTERM');
+    const exitCode = await new Promise((resolve) => c.child.once('exit', resolve));
+    const result = await sweep;
+    expect(exitCode).toBe(0);
+    expect(c.output()).toContain('handing');
+    expect(result.code).toBe(0);
+    const outcome = lastJsonLine(result.stdout);
+    expect(outcome).toMatchObject({ trials: 4, finished: 4, failed: 0 });
+    expectCompleteTrials(runsDir, outcome, steps);
+    for (const run of handedBack) {
+      const events = readJsonl(path.join(runsDir, run, 'events.jsonl'));
+      const back = events.findIndex((e) => e.type === 'handed-back');
+      expect(back, `run ${run} was handed back`).toBeGreaterThanOrEqual(0);
+      expect(events[back].worker).toContain(String(c.child.pid));
+      // The next start is on another worker, at the very step the trial was handed back at.
+      const next = events.slice(back).find((e) => e.type === 'worker');
+      expect(next?.step).toBe(events[back].step);
+      expect(next?.worker).not.toContain(String(c.child.pid));
+    }
   });
 });

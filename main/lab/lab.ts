@@ -39,6 +39,7 @@ import { checkNewRun, newRunBudget, newRunConfig, runDefaults } from './new-run.
 import { trainerMessageSchema, type TrainerCommand, type TrainerMessage } from '../trainer/protocol.ts';
 import { envScene } from './scenes.ts';
 import type { TrainerExit, TrainerLauncher, TrainerProcess } from './trainer-launcher.ts';
+import { ENDED_STATUSES, settleTrainerRun, type SettledRun } from './trainer-exit.ts';
 import { labVersions } from './versions.ts';
 import { forkRecorder, VideoJobs, type RecorderLauncher } from './video-jobs.ts';
 import { recordRequestSchema, type RecordRequestInput } from '../config/record-request.ts';
@@ -83,8 +84,6 @@ interface ActiveRun {
   trajectories: LatestThrottle<TrajectoryMessage>;
   exited: Promise<void>;
 }
-
-const ENDED = new Set(['finished', 'stopped', 'failed']);
 
 export class Lab implements LabCalls {
   readonly store: RunStore;
@@ -363,7 +362,7 @@ export class Lab implements LabCalls {
       else active.trajectories.push(message.trajectory);
       return;
     }
-    if (message.type === 'status' && ENDED.has(message.status)) active.ended = true;
+    if (message.type === 'status' && ENDED_STATUSES.has(message.status)) active.ended = true;
     if (message.type === 'checkpoint') this.scheduledVideos.checkpoint(runId, message.step, message.update);
     this.emitTrainer(runId, message);
     if (message.type === 'checkpoint') this.emitCheckpoints(runId);
@@ -382,34 +381,19 @@ export class Lab implements LabCalls {
     this.emitRunChanged(runId);
   }
 
-  /**
-   * The trainer exited without telling us how its run ended. What it wrote to run.json is the
-   * truth (its last message may be lost with it): only a run it left unfinished there (running,
-   * paused) failed, and the Lab, now the run's only writer, marks it so with the reason.
-   */
+  /** The trainer exited without telling us how its run ended: what it left in run.json says (trainer-exit.ts). */
   private settleStatus(runId: string, exit: TrainerExit): void {
     let run: RunHandle;
+    let settled: SettledRun;
     try {
       run = this.store.openRun(runId);
+      settled = settleTrainerRun(run.dir, exit);
     } catch (problem) {
       console.warn(`gaitlab: cannot read run ${runId} after its trainer exited: ${(problem as Error).message}`);
       return;
     }
-    const { status, error, stopReason } = run.info;
-    const step = lastStep(run);
-    if (ENDED.has(status)) {
-      this.emitTrainer(runId, { type: 'status', status, step, ...(error && { error }), ...(stopReason && { reason: stopReason }) });
-      return;
-    }
-    const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-    const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
-    const failure = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
-    try {
-      run.updateInfo({ status: 'failed', error: failure });
-    } catch (problem) {
-      console.warn(`gaitlab: cannot mark run ${runId} failed (${failure}): ${(problem as Error).message}`);
-    }
-    this.emitTrainer(runId, { type: 'status', status: 'failed', step, error: failure });
+    const { status, error, stopReason } = settled;
+    this.emitTrainer(runId, { type: 'status', status, step: lastStep(run), ...(error && { error }), ...(stopReason && { reason: stopReason }) });
   }
 
   private checkLiveChange(runId: string, values: Record<string, unknown>): void {

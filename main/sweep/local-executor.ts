@@ -1,7 +1,7 @@
 /** The embedded executor: each trial segment is a local trainer process (the Lab's fork-launcher). */
 import { forkTrainer } from '../lab/fork-launcher.ts';
 import type { TrainerLauncher, TrainerProcess } from '../lab/trainer-launcher.ts';
-import { readRunInfo, writeRunInfo } from '../store/run-info.ts';
+import { settleTrainerRun } from '../lab/trainer-exit.ts';
 import type { SegmentResult, TrialExecutor, TrialSegment } from './executor.ts';
 import type { MetricsRow } from '../store/run-store.ts';
 
@@ -23,12 +23,8 @@ export class LocalExecutor implements TrialExecutor {
       });
       trainer.onExit((exit) => {
         this.trainers.delete(trainer);
-        const info = readRunInfo(segment.run.dir);
-        const step = info.summary?.step ?? 0;
-        if (exit.code === 0 && (info.status === 'stopped' || info.status === 'finished')) return resolve({ status: info.status, step });
-        const error = info.error ?? (exit.stderrTail.trim().split('\n').at(-1) || `trainer exited with ${exit.signal ?? `code ${exit.code}`}`);
-        if (info.status !== 'failed') writeRunInfo(segment.run.dir, { ...info, status: 'failed', error, updatedAt: new Date().toISOString() });
-        resolve({ status: 'failed', step, error });
+        const { status, step, error } = settleTrainerRun(segment.run.dir, exit);
+        resolve({ status, step, error });
       });
     });
   }

@@ -29,6 +29,8 @@ import {
 interface Pending {
   jobId: string;
   run: RunHandle;
+  /** The step of the run's last metrics row here: a row at or before it is a repeat. */
+  lastStep: number;
   onMetrics: (row: MetricsRow) => void;
   resolve: (result: SegmentResult) => void;
 }
@@ -84,7 +86,7 @@ export class QueueExecutor implements TrialExecutor {
     const jobId = `${run.info.id}.${++this.segments}.${Date.now()}`;
     const data: TrialJob = { sweepId: segment.sweepId, spec: segment.spec, runInfo: run.info, stopAtStep: segment.stopAtStep ?? null };
     return new Promise((resolve, reject) => {
-      this.pending.set(run.info.id, { jobId, run, onMetrics, resolve });
+      this.pending.set(run.info.id, { jobId, run, lastStep: lastMetricsStep(run), onMetrics, resolve });
       this.queue.add('trial', data, { jobId, removeOnComplete: true, removeOnFail: 1000 }).catch((error: Error) => {
         this.pending.delete(run.info.id);
         reject(new Error(redactIn(error.message, this.url)));
@@ -155,15 +157,16 @@ export class QueueExecutor implements TrialExecutor {
         } finally {
           run.unlock();
         }
+        pending.lastStep = lastMetricsStep(run);
         run.appendEvent({ type: 'worker', step, wallSeconds: Number(data.wallSeconds ?? 0), worker: String(data.worker) });
         run.updateInfo({ status: 'running' });
         break;
       }
       case 'metrics': {
         const row = data.row as MetricsRow;
-        const last = run.readMetrics().at(-1)?.step ?? -1;
         // Reports are in order, and a resumed segment starts with 'started': a row at or before the last one is a repeat.
-        if ((row.step ?? -1) > (last ?? -1)) {
+        if ((row.step ?? -1) > pending.lastStep) {
+          pending.lastStep = row.step!;
           run.appendMetrics(row);
           pending.onMetrics(row);
         }
@@ -192,4 +195,8 @@ export class QueueExecutor implements TrialExecutor {
     this.pending.delete(runId);
     pending.resolve(result);
   }
+}
+
+function lastMetricsStep(run: RunHandle): number {
+  return run.readMetrics().at(-1)?.step ?? -1;
 }

@@ -3,13 +3,20 @@
  * trainer process, in its own runs folder, reporting metrics, events and checkpoints to the
  * sweep's stream (checkpoints also to Redis, where any worker can resume from them). A job whose
  * spec or run does not validate fails at once, with the reason on the trial, and nothing runs.
+ *
+ * Ctrl-C (or SIGTERM, SIGHUP) hands the worker's trials back: each trainer checkpoints after its
+ * update and stops, and its job goes back to the queue, where another worker resumes it from that
+ * checkpoint at once (not after a lock expires, as for a worker that dies). A second signal quits.
  */
 import os from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { parseSweepSpec } from '../config/sweep-spec.ts';
 import { forkTrainer } from '../lab/fork-launcher.ts';
+import type { TrainerExit, TrainerProcess } from '../lab/trainer-launcher.ts';
+import { settleTrainerRun } from '../lab/trainer-exit.ts';
 import { readRunInfo, runInfoSchema } from '../store/run-info.ts';
 import type { RunStore } from '../store/run-store.ts';
+import { onStopSignals } from '../trainer/stop-signals.ts';
 import {
   checkpointKey,
   connectRedis,
@@ -35,11 +42,24 @@ export interface WorkerOptions {
 
 const STOP_POLL_MS = 500;
 
+/** The trainers this worker runs, and whether it is handing them back (closing). */
+class Shift {
+  readonly trainers = new Set<TrainerProcess>();
+  closing = false;
+
+  /** Stops every trainer (each checkpoints after its update); their jobs then go back to the queue. */
+  handBack(): void {
+    this.closing = true;
+    for (const trainer of this.trainers) trainer.send({ type: 'stop' });
+  }
+}
+
 export async function runWorker(runs: RunStore, options: WorkerOptions): Promise<void> {
   runs.ensureWritable();
   const { client: redis, close } = await connectRedis(options.queue);
   const name = `${os.hostname()}:${process.pid}`;
-  const worker = new Worker(TRIALS_QUEUE, (job) => trainJob(job, runs, redis, name), {
+  const shift = new Shift();
+  const worker = new Worker(TRIALS_QUEUE, (job, token) => trainJob(job, token, runs, redis, name, shift), {
     connection: queueConnection(options.queue),
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,
@@ -51,15 +71,17 @@ export async function runWorker(runs: RunStore, options: WorkerOptions): Promise
   worker.on('failed', (job, error) => console.error(`gaitlab worker: trial ${job?.data?.runInfo?.id ?? job?.id}: ${redactIn(error.message, options.queue)}`));
   console.error(`worker ${name} · ${options.concurrency} at once · queue ${redactUrl(options.queue)} · runs in ${runs.root}`);
   await new Promise<void>((resolve) => {
-    // Ctrl-C: trainers (in this process group) checkpoint and stop; their jobs end, then the worker.
-    process.once('SIGINT', () => void worker.close().then(resolve));
-    process.once('SIGTERM', () => void worker.close().then(resolve));
+    onStopSignals((signal) => {
+      console.error(`worker ${name}: ${signal}: handing ${shift.trainers.size} trial(s) back to the queue after their update`);
+      shift.handBack();
+      void worker.close().then(resolve);
+    });
   });
   await close();
 }
 
 /** One job: mirror the run here, bring its latest checkpoint, train to the segment's end, report. */
-async function trainJob(job: Job, runs: RunStore, redis: RedisClient, worker: string): Promise<string> {
+async function trainJob(job: Job, token: string | undefined, runs: RunStore, redis: RedisClient, worker: string, shift: Shift): Promise<string> {
   const parsed = trialJobSchema.safeParse(job.data);
   const runId = String((job.data as { runInfo?: { id?: unknown } })?.runInfo?.id ?? '');
   const stream = streamKey(String((job.data as { sweepId?: unknown })?.sweepId ?? 'unknown'));
@@ -88,6 +110,8 @@ async function trainJob(job: Job, runs: RunStore, redis: RedisClient, worker: st
   const run = runs.adoptRun({ ...runInfo, status: 'created', summary: undefined, error: undefined });
   await fetchCheckpoint(redis, run);
   const trainer = forkTrainer(run.dir, { stopAtStep: stopAtStep ?? undefined });
+  shift.trainers.add(trainer);
+  if (shift.closing) trainer.send({ type: 'stop' });
   const stopPoll = setInterval(() => {
     void redis.get(stopKey(sweepId)).then(
       (stop) => stop && trainer.send({ type: 'stop' }),
@@ -104,13 +128,19 @@ async function trainJob(job: Job, runs: RunStore, redis: RedisClient, worker: st
       void report('checkpoint', { step }, () => redis.hset(checkpointKey(run.info.id), packCheckpoint(run, step)));
     }
   });
-  const exit = await new Promise<{ code: number | null; stderrTail: string }>((resolve) => trainer.onExit(resolve));
+  const exit = await new Promise<TrainerExit>((resolve) => trainer.onExit(resolve));
   clearInterval(stopPoll);
+  shift.trainers.delete(trainer);
   await sent;
-  const info = readRunInfo(run.dir);
-  const ok = exit.code === 0 && (info.status === 'finished' || info.status === 'stopped');
-  const error = ok ? undefined : (info.error ?? (exit.stderrTail.trim().split('\n').at(-1) || `trainer exited with code ${exit.code}`));
-  await report('exit', { status: ok ? info.status : 'failed', summary: info.summary, step: info.summary?.step ?? 0, error });
-  if (!ok) throw new UnrecoverableError(error);
-  return info.status;
+  const { status, step, error } = settleTrainerRun(run.dir, exit);
+  const cutShort = status === 'stopped' && (stopAtStep === null || step < stopAtStep);
+  if (shift.closing && cutShort && !(await redis.get(stopKey(sweepId)))) {
+    // Stopped by this worker's shutdown, not by the sweep: the trial goes on elsewhere from this checkpoint.
+    await report('event', { event: { type: 'handed-back', step, wallSeconds: readRunInfo(run.dir).summary?.wall_s ?? 0, worker } });
+    await job.moveToWait(token);
+    throw new WaitingError();
+  }
+  await report('exit', { status, summary: readRunInfo(run.dir).summary, step, error });
+  if (status === 'failed') throw new UnrecoverableError(error);
+  return status;
 }

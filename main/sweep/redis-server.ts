@@ -1,20 +1,19 @@
-/** A real redis-server for a test: 127.0.0.1, a free port, no persistence; stopped by the returned stop(). */
+/** A real redis-server for the queue tests and the sweep throughput bench: 127.0.0.1, a free port, no persistence; stopped by the returned stop(). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
-/** Why Redis tests cannot run here (one line), or null when they can. */
+/** Why a local Redis cannot be used here (one line), or null when it can. */
 export function redisUnavailable(): string | null {
   const probe = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    return `redis-server not found at ${REDIS_SERVER} (apt-get install redis-server, or set REDIS_SERVER): skipping the queue tests`;
+  if (probe.error || probe.status !== 0) return `redis-server not found at ${REDIS_SERVER} (apt-get install redis-server, or set REDIS_SERVER)`;
   try {
     // BullMQ talks to Redis through ioredis, an optional peer dependency of bullmq.
     createRequire(import.meta.url).resolve('ioredis');
   } catch {
-    return 'ioredis (the Redis client bullmq uses) is not installed: skipping the queue tests';
+    return 'ioredis (the Redis client bullmq uses) is not installed';
   }
   return null;
 }
