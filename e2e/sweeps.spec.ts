@@ -70,7 +70,7 @@ test("a PBT sweep's lineage: which trial copied which, at which step, with which
   // A render error stops the view updating (say a duplicate key when both trials end alike): name it.
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  const sweep = lab.server.lab.startSweep({
+  const sweep = await lab.server.lab.startSweep({
     env: 'Pendulum-v1',
     algo: 'ppo',
     steps: 2048,

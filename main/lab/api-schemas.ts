@@ -33,6 +33,9 @@ const idSchema = z.string().min(1).max(200);
 /** A sweep spec as an object; its contents are checked by the sweep spec's own schema (config/sweep-spec.ts). */
 const sweepSpecArgSchema = z.record(z.string().max(100), z.unknown());
 
+/** Where a sweep's trials train: the queue's URL is checked by the sweep layer (a redis:// URL it can reach). */
+const sweepTrainOptionsSchema = z.object({ queue: z.string().max(2000).optional() }).strict();
+
 const newRunRequestSchema = z
   .object({
     env: idSchema,
@@ -74,10 +77,10 @@ export const labArgSchemas = {
   listTrajectories: z.tuple([runIdSchema]),
   readTrajectory: z.tuple([runIdSchema, trajectoryNameSchema]),
   validateSweep: z.tuple([sweepSpecArgSchema]),
-  startSweep: z.tuple([sweepSpecArgSchema]),
+  startSweep: z.tuple([sweepSpecArgSchema, sweepTrainOptionsSchema.optional()]),
   listSweeps: z.tuple([]),
   // A sweep id names a folder in runs/sweeps/ as a run id does one in runs/.
   getSweep: z.tuple([runIdSchema]),
   stopSweep: z.tuple([runIdSchema]),
-  resumeSweep: z.tuple([runIdSchema]),
+  resumeSweep: z.tuple([runIdSchema, sweepTrainOptionsSchema.optional()]),
 } satisfies Record<LabMethod, z.ZodTuple>;

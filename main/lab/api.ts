@@ -14,13 +14,14 @@ import type { VideoSchedule, VideoScheduleInput } from '../config/video-schedule
 import type { TrajectoryInfo, TrajectoryMessage } from '../store/trajectory-file.ts';
 import type { EpisodeChunk } from '../trainer/episode-stream.ts';
 import type { PlayStart } from './episode-player.ts';
+import type { SweepTrainOptions } from './sweep-runner.ts';
 import type { SweepDecision, SweepInfo, TrialRecord } from '../store/sweep-store.ts';
 
 export type { Hparams, HparamValue, MetricsRow, RunEvent, RunInfo, Scene, TrainerCommand, TrainerMessage, TrajectoryMessage };
 export type { RecordRequestInput, VideoSchedule, VideoScheduleInput };
 export type { EpisodeChunk, PlayStart, TrajectoryInfo };
 export type { RunStatus } from '../store/run-info.ts';
-export type { SweepDecision, TrialRecord };
+export type { SweepDecision, SweepTrainOptions, TrialRecord };
 
 export interface VideoJob {
   id: string;
@@ -243,15 +244,19 @@ export interface LabCalls {
   readTrajectory(runId: string, name: string): TrajectoryMessage;
   /** Checks a sweep spec with the CLI's schema; each mistake by its field path. */
   validateSweep(spec: Record<string, unknown>): SweepValidation;
-  /** Creates the sweep and its trial runs, and trains them here (local trainer processes). */
-  startSweep(spec: Record<string, unknown>): SweepSummary;
+  /**
+   * Creates the sweep and its trial runs, and trains them here (local trainer processes) or, with a
+   * queue, on the `gaitlab worker`s that take them; a queue that is not a redis:// URL or cannot be
+   * reached is refused before anything is created.
+   */
+  startSweep(spec: Record<string, unknown>, options?: SweepTrainOptions): Promise<SweepSummary>;
   /** Every sweep in the runs folder, newest first. */
   listSweeps(): SweepSummary[];
   getSweep(sweepId: string): SweepDetail;
   /** Training trials checkpoint and stop; none starts. */
   stopSweep(sweepId: string): void;
-  /** A stopped (or interrupted) sweep goes on here, its trials from their latest checkpoints. */
-  resumeSweep(sweepId: string): SweepSummary;
+  /** A stopped (or interrupted) sweep goes on here (or through a queue), its trials from their latest checkpoints. */
+  resumeSweep(sweepId: string, options?: SweepTrainOptions): Promise<SweepSummary>;
 }
 
 export type LabMethod = keyof LabCalls;

@@ -48,7 +48,7 @@ import { videoScheduleSchema, type VideoScheduleInput } from '../config/video-sc
 import { budgetNote } from '../config/update-budget.ts';
 import { sweepSpecSchema } from '../config/sweep-spec.ts';
 import { bestTrial, SweepStore, type SweepInfo, type TrialRecord } from '../store/sweep-store.ts';
-import type { SweepRunner, SweepRunnerFactory } from './sweep-runner.ts';
+import type { SweepRunner, SweepRunnerFactory, SweepTrainOptions } from './sweep-runner.ts';
 
 export interface LabOptions {
   runsDir: string;
@@ -127,6 +127,7 @@ export class Lab implements LabCalls {
         return trainer;
       },
       changed: (info) => this.emit({ type: 'sweep', sweep: this.sweepSummary(info) }),
+      metrics: (runId, row) => this.emit({ type: 'trainer', runId, message: { type: 'metrics', row } }),
     });
   }
 
@@ -269,8 +270,8 @@ export class Lab implements LabCalls {
     return { ok: false, issues: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', message: issue.message })) };
   }
 
-  startSweep(spec: Record<string, unknown>): SweepSummary {
-    return this.sweepSummary(this.sweepRunner().start(spec));
+  async startSweep(spec: Record<string, unknown>, options: SweepTrainOptions = {}): Promise<SweepSummary> {
+    return this.sweepSummary(await this.sweepRunner().start(spec, options));
   }
 
   listSweeps(): SweepSummary[] {
@@ -292,8 +293,8 @@ export class Lab implements LabCalls {
     this.sweepRunner().stop(sweepId);
   }
 
-  resumeSweep(sweepId: string): SweepSummary {
-    return this.sweepSummary(this.sweepRunner().resume(sweepId));
+  async resumeSweep(sweepId: string, options: SweepTrainOptions = {}): Promise<SweepSummary> {
+    return this.sweepSummary(await this.sweepRunner().resume(sweepId, options));
   }
 
   subscribe(listener: (event: LabEvent) => void): () => void {

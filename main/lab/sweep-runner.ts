@@ -5,7 +5,7 @@
  * starts itself (their metrics and episodes stream to the UI, their commands work), and a way to
  * tell the UI that a sweep changed.
  */
-import type { RunStore } from '../store/run-store.ts';
+import type { MetricsRow, RunStore } from '../store/run-store.ts';
 import type { SweepInfo } from '../store/sweep-store.ts';
 import type { TrainerLauncher } from './trainer-launcher.ts';
 
@@ -14,13 +14,21 @@ export interface SweepHost {
   launcher: TrainerLauncher;
   /** The sweep's trials or status changed (sweep.json as the controller holds it). */
   changed(info: SweepInfo): void;
+  /** A metrics row of a trial trained elsewhere (a queue's worker): the UI sees it as a row of the Lab's own trainers. */
+  metrics(runId: string, row: MetricsRow): void;
+}
+
+/** Where a sweep's trials train. */
+export interface SweepTrainOptions {
+  /** A redis:// or rediss:// URL: `gaitlab worker`s started with it, on any machine, train them; absent: the Lab's own launcher. */
+  queue?: string;
 }
 
 export interface SweepRunner {
-  /** Validates the spec, creates the sweep and its trial runs, and starts training them. */
-  start(spec: Record<string, unknown>): SweepInfo;
+  /** Validates the spec, connects to the queue if one is given, then creates the sweep and its trial runs and starts training them. */
+  start(spec: Record<string, unknown>, options?: SweepTrainOptions): Promise<SweepInfo>;
   /** Goes on with a stopped or interrupted sweep. */
-  resume(sweepId: string): SweepInfo;
+  resume(sweepId: string, options?: SweepTrainOptions): Promise<SweepInfo>;
   /** Its training trials checkpoint and stop; the sweep ends 'stopped'. */
   stop(sweepId: string): void;
   /** A controller of this runner drives the sweep now. */

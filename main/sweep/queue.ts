@@ -49,9 +49,11 @@ export function queueConnection(url: string): { url: string; maxRetriesPerReques
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`--queue ${redactUrl(url)} is not a URL: expected redis://HOST:PORT`);
+    throw new Error('the queue is not a URL: expected redis://HOST:PORT (or redis://:PASSWORD@HOST:PORT)');
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`--queue ${redactUrl(url)}: expected a redis:// or rediss:// URL`);
+  // Neither message quotes the text: where it is no redis:// URL, redactUrl cannot tell a password in it.
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new Error(`the queue is a ${parsed.protocol} URL: expected redis://HOST:PORT or rediss://HOST:PORT`);
   // Workers block on Redis: BullMQ needs commands retried for ever rather than failed.
   return { url, maxRetriesPerRequest: null };
 }
@@ -63,7 +65,11 @@ export async function connectRedis(url: string, blocking = false): Promise<{ cli
   const connection = new RedisConnection(queueConnection(url), { blocking });
   connection.on('error', () => {}); // reported by the command that fails, redacted by its caller
   try {
-    const client = await withTimeout(connection.client, 10_000, `cannot reach the queue at ${redactUrl(url)}`);
+    const client = await withTimeout(
+      connection.client,
+      10_000,
+      `cannot reach the queue at ${redactUrl(url)} within 10 s: check its host and port, and that redis-server runs there`,
+    );
     return { client, close: () => connection.close() };
   } catch (error) {
     await connection.close().catch(() => {});
