@@ -3,7 +3,7 @@
  * (config/sweep-spec.ts) and names each mistake by its field path. Text that is not a number stays
  * text, so main reports it as such.
  */
-import type { HparamField, Hparams, HparamValue } from '../../../main/lab/api.ts';
+import type { HparamField, Hparams, HparamValue, SweepTrainOptions } from '../../../main/lab/api.ts';
 
 export const METHODS = ['grid', 'random', 'asha', 'pbt'] as const;
 export type Method = (typeof METHODS)[number];
@@ -35,6 +35,8 @@ export interface SweepForm {
   interval: string;
   gracePeriod: string;
   reductionFactor: string;
+  /** A redis:// URL whose `gaitlab worker`s train the trials; blank: this machine. Never part of the spec (sweep.json). */
+  queue: string;
 }
 
 /** A typed value: a number, true/false, null, else the text itself. */
@@ -101,6 +103,12 @@ export function specOfForm(form: SweepForm, fields: readonly Pick<HparamField, '
   return JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
 }
 
+/** Where the trials train: the queue's URL as typed (trimmed), else this machine. */
+export function optionsOfForm(form: Pick<SweepForm, 'queue'>): SweepTrainOptions {
+  const queue = form.queue.trim();
+  return queue === '' ? {} : { queue };
+}
+
 export function emptyForm(env: string, algo: string): SweepForm {
   return {
     name: '',
@@ -117,6 +125,7 @@ export function emptyForm(env: string, algo: string): SweepForm {
     interval: '',
     gracePeriod: '',
     reductionFactor: '',
+    queue: '',
   };
 }
 

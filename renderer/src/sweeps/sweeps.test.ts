@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SweepDecision } from '../../../main/lab/api.ts';
 import { pbtLineage, trialOfRun } from './lineage.ts';
 import { metricAxis, parameterAxis } from './parallel-coords.ts';
-import { emptyForm, formOfRun, issuesAt, parseSetLines, specOfForm } from './sweep-form.ts';
+import { emptyForm, formOfRun, issuesAt, optionsOfForm, parseSetLines, specOfForm } from './sweep-form.ts';
 
 const time = '2026-01-01T00:00:00.000Z';
 
@@ -135,6 +135,16 @@ describe('the New-sweep form', () => {
     expect(specOfForm({ ...base, method: 'pbt' }, fields)).toMatchObject({ pbt: { interval: 2048 } });
     expect(specOfForm({ ...base, method: 'asha' }, fields)).toMatchObject({ asha: { grace_period: 1024 } });
     expect(specOfForm({ ...base, method: 'random' }, fields)).not.toHaveProperty('pbt');
+  });
+
+  it('sends the queue beside the spec, never in it; a blank queue trains here', () => {
+    const url = 'redis://:s3cret@10.0.0.5:6379';
+    const form = { ...emptyForm('Pendulum-v1', 'ppo'), queue: `  ${url} ` };
+    expect(optionsOfForm(form)).toEqual({ queue: url });
+    expect(JSON.stringify(specOfForm(form, fields))).not.toContain('s3cret');
+    expect(optionsOfForm({ queue: '' })).toEqual({});
+    expect(optionsOfForm({ queue: ' \t' })).toEqual({});
+    expect(emptyForm('Pendulum-v1', 'ppo').queue).toBe('');
   });
 
   it('prefills "sweep this" from a run: its values fixed, its learning rate searched around its value', () => {
