@@ -95,3 +95,19 @@ test("a PBT sweep's lineage: which trial copied which, at which step, with which
   await keepScreenshot(page, 'sweep-pbt-lineage-dark');
   expect(pageErrors).toEqual([]);
 });
+
+test('a queue that is not a redis:// URL is named under its field, its password nowhere, and no sweep starts', async ({ app: page, lab }) => {
+  const sweeps = lab.server.lab.listSweeps().length;
+  await page.getByTestId('sweeps-nav').click();
+  await page.getByTestId('sweep-new').click();
+  await expect(page.getByTestId('sweep-env')).toHaveValue('Pendulum-v1');
+  await page.getByTestId('sweep-queue').fill('http://:s3cret@127.0.0.1:6379');
+  await expect(page.getByTestId('sweep-start')).toBeEnabled();
+  await page.getByTestId('sweep-start').click();
+  await expect(page.getByTestId('sweep-error-queue')).toHaveText('the queue is a http: URL: expected redis://HOST:PORT or rediss://HOST:PORT');
+  await expect(page.getByTestId('sweep-form')).not.toContainText('s3cret');
+  expect(lab.server.lab.listSweeps()).toHaveLength(sweeps);
+  // Editing the field clears its error.
+  await page.getByTestId('sweep-queue').fill('');
+  await expect(page.getByTestId('sweep-error-queue')).toHaveCount(0);
+});
