@@ -98,6 +98,9 @@ describe('the Lab drives sweeps', () => {
     for (const trial of paused.trials) expect(lab.getRun(trial.run).run.status).toBe('stopped');
     expect(() => lab.stopSweep(started.id)).toThrow(/not training/);
 
+    // A queue it cannot use leaves the sweep as it was, to be resumed here.
+    await expect(lab.resumeSweep(started.id, { queue: 'http://127.0.0.1:6379' })).rejects.toThrow(/^the queue is a http: URL/);
+    expect(lab.getSweep(started.id).sweep).toMatchObject({ status: 'stopped', live: false });
     const finished = waitForLabEvent(lab, sweepEnded('finished'), SWEEP_EVENT_MS);
     expect(await lab.resumeSweep(started.id)).toMatchObject({ status: 'running', live: true });
     await finished;
