@@ -1,4 +1,5 @@
 /** A sweep from the app: start it from the form, watch its trials train, open one, stop the sweep. */
+import { SweepStore } from '../main/store/sweep-store.ts';
 import { expect, keepScreenshot, test } from './fixtures.ts';
 
 test('start a sweep, watch the table fill, open a trial, stop the sweep', async ({ app: page, lab }) => {
@@ -107,6 +108,31 @@ test('a queue that is not a redis:// URL is named under its field, its password 
   await expect(page.getByTestId('sweep-error-queue')).toHaveText('the queue is a http: URL: expected redis://HOST:PORT or rediss://HOST:PORT');
   await expect(page.getByTestId('sweep-form')).not.toContainText('s3cret');
   expect(lab.server.lab.listSweeps()).toHaveLength(sweeps);
+  // Editing the field clears its error.
+  await page.getByTestId('sweep-queue').fill('');
+  await expect(page.getByTestId('sweep-error-queue')).toHaveCount(0);
+});
+
+test('a queued sweep resumes through the queue typed beside Resume: a refused one is named there, its password nowhere, and the sweep stays stopped', async ({
+  app: page,
+  lab,
+}) => {
+  // A sweep whose trials trained on a queue, stopped: as `gaitlab sweep --queue` leaves one that was stopped.
+  const stopped = new SweepStore(lab.runsDir).create(
+    { name: 'queued', env: 'Pendulum-v1', algo: 'ppo', method: 'grid', steps: 2048, parameters: {} },
+    'queue',
+    [],
+  );
+  stopped.update({ status: 'stopped' });
+  await page.goto(`${lab.server.url}#/sweeps/${stopped.info.id}`);
+  await expect(page.getByTestId('sweep-status')).toHaveText('stopped');
+  await page.getByTestId('sweep-queue').fill('http://:s3cret@127.0.0.1:6379');
+  await page.getByTestId('sweep-resume').click();
+  await expect(page.getByTestId('sweep-error-queue')).toHaveText('the queue is a http: URL: expected redis://HOST:PORT or rediss://HOST:PORT');
+  await expect(page.getByTestId('sweep-view')).not.toContainText('s3cret');
+  expect(page.url()).not.toContain('s3cret');
+  await expect(page.getByTestId('sweep-status')).toHaveText('stopped');
+  expect(lab.server.lab.getSweep(stopped.info.id).sweep).toMatchObject({ status: 'stopped', live: false, executor: 'queue' });
   // Editing the field clears its error.
   await page.getByTestId('sweep-queue').fill('');
   await expect(page.getByTestId('sweep-error-queue')).toHaveCount(0);

@@ -169,6 +169,8 @@ export interface SweepSummary {
   best: { trial: number; run: string; metric: number; hparams: Hparams } | null;
   /** A controller in this Lab trains it now (stop works); else it may be resumed here. */
   live: boolean;
+  /** Where its trials trained last: this machine, or a queue's workers (its URL is stored nowhere). */
+  executor: SweepInfo['executor'];
 }
 
 /** A trial as the Sweeps view shows it: the controller's record and its run's latest state on disk. */

@@ -439,6 +439,7 @@ export class Lab implements LabCalls {
       failed: info.trials.filter((t) => t.status === 'failed').length,
       best: best && { trial: best.trial, run: best.run, metric: best.metric as number, hparams: best.hparams },
       live: this.sweeps?.isRunning(info.id) ?? false,
+      executor: info.executor,
     };
   }
 

@@ -100,7 +100,7 @@ describe('the Lab drives sweeps', () => {
 
     // A queue it cannot use leaves the sweep as it was, to be resumed here.
     await expect(lab.resumeSweep(started.id, { queue: 'http://127.0.0.1:6379' })).rejects.toThrow(/^the queue is a http: URL/);
-    expect(lab.getSweep(started.id).sweep).toMatchObject({ status: 'stopped', live: false });
+    expect(lab.getSweep(started.id).sweep).toMatchObject({ status: 'stopped', live: false, executor: 'local' });
     const finished = waitForLabEvent(lab, sweepEnded('finished'), SWEEP_EVENT_MS);
     expect(await lab.resumeSweep(started.id)).toMatchObject({ status: 'running', live: true });
     await finished;
@@ -191,7 +191,7 @@ describe.skipIf(unavailable !== null)('the Lab drives a sweep through a queue (r
     await finished;
 
     const detail = lab.getSweep(started.id);
-    expect(detail.sweep).toMatchObject({ status: 'finished', finished: 2, live: false });
+    expect(detail.sweep).toMatchObject({ status: 'finished', finished: 2, live: false, executor: 'queue' });
     for (const trial of detail.trials) {
       expect(trial).toMatchObject({ status: 'finished', latestStep: 1024, machine: `${hostname()}:${worker.pid}` });
       // The table named the worker while the trial trained there, not only once it was done.

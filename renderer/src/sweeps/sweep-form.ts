@@ -109,6 +109,29 @@ export function optionsOfForm(form: Pick<SweepForm, 'queue'>): SweepTrainOptions
   return queue === '' ? {} : { queue };
 }
 
+/**
+ * Starts or resumes a sweep where `options` say. On this machine a failure is the Lab's to tell
+ * (`attempt`, a notice); with a queue, connecting to it is what may fail, and its message goes
+ * under the queue's field instead.
+ */
+export async function trainWhere<T>(
+  options: SweepTrainOptions,
+  train: (options: SweepTrainOptions) => Promise<T>,
+  attempt: (action: () => Promise<T>) => Promise<T | undefined>,
+): Promise<{ result: T | undefined; queueError: string | null }> {
+  if (options.queue === undefined) return { result: await attempt(() => train(options)), queueError: null };
+  try {
+    return { result: await train(options), queueError: null };
+  } catch (error) {
+    return { result: undefined, queueError: (error as Error).message };
+  }
+}
+
+/** What a Start or Resume button says while it waits: a queue is connected to first. */
+export function waitingLabel(options: SweepTrainOptions, local: string): string {
+  return options.queue === undefined ? local : 'Connecting…';
+}
+
 export function emptyForm(env: string, algo: string): SweepForm {
   return {
     name: '',

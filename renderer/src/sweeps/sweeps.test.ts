@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SweepDecision } from '../../../main/lab/api.ts';
 import { pbtLineage, trialOfRun } from './lineage.ts';
 import { metricAxis, parameterAxis } from './parallel-coords.ts';
-import { emptyForm, formOfRun, issuesAt, optionsOfForm, parseSetLines, specOfForm } from './sweep-form.ts';
+import { emptyForm, formOfRun, issuesAt, optionsOfForm, parseSetLines, specOfForm, trainWhere, waitingLabel } from './sweep-form.ts';
 
 const time = '2026-01-01T00:00:00.000Z';
 
@@ -145,6 +145,34 @@ describe('the New-sweep form', () => {
     expect(optionsOfForm({ queue: '' })).toEqual({});
     expect(optionsOfForm({ queue: ' \t' })).toEqual({});
     expect(emptyForm('Pendulum-v1', 'ppo').queue).toBe('');
+  });
+
+  it("puts a refused queue's message under its field; on this machine a failure is the Lab's notice", async () => {
+    const told: string[] = [];
+    const attempt = async <T>(action: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await action();
+      } catch (error) {
+        told.push((error as Error).message);
+        return undefined;
+      }
+    };
+    const refused = 'the queue is a http: URL: expected redis://HOST:PORT or rediss://HOST:PORT';
+    const calls: object[] = [];
+    const refuse = async (options: object): Promise<string> => {
+      calls.push(options);
+      throw new Error(refused);
+    };
+
+    expect(await trainWhere({ queue: 'http://:s3cret@10.0.0.5:6379' }, refuse, attempt)).toEqual({ result: undefined, queueError: refused });
+    expect(told).toEqual([]);
+    expect(await trainWhere({}, refuse, attempt)).toEqual({ result: undefined, queueError: null });
+    expect(told).toEqual([refused]);
+    expect(calls).toEqual([{ queue: 'http://:s3cret@10.0.0.5:6379' }, {}]);
+    expect(await trainWhere({ queue: 'redis://10.0.0.5:6379' }, async () => 'sweep-1', attempt)).toEqual({ result: 'sweep-1', queueError: null });
+
+    expect(waitingLabel({ queue: 'redis://10.0.0.5:6379' }, 'Resuming…')).toBe('Connecting…');
+    expect(waitingLabel({}, 'Resuming…')).toBe('Resuming…');
   });
 
   it('prefills "sweep this" from a run: its values fixed, its learning rate searched around its value', () => {
