@@ -12,6 +12,7 @@ import type { LabEvent, TrainerMessage } from './api.ts';
 import { fakeLauncher } from './fake-trainer.test-support.ts';
 import { Lab } from './lab.ts';
 import { newRunConfig } from './new-run.ts';
+import type { SweepHost, SweepRunner } from './sweep-runner.ts';
 
 const tempDir = useTempDir();
 
@@ -106,6 +107,22 @@ describe('Lab: runs another process trains', () => {
     expect(messages(events, open).map((m) => m.type === 'metrics' && m.row.update)).toEqual([1, 2, 1, 2, 3]);
 
     await lab.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stops following a run once a trainer of the Lab takes it on (a sweep trial resumed here)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let host!: SweepHost;
+    const fake = fakeLauncher();
+    const lab = new Lab({ runsDir: path.join(tempDir(), 'runs'), launcher: fake.launcher, sweeps: (h) => ((host = h), {} as SweepRunner) });
+    const config = newRunConfig({ env: 'Pendulum-v1', algo: 'ppo', seed: 1, totalSteps: 4096, hparams: {} });
+    const run = lab.store.createRun(config, { versions: { gaitlab: 'test', node: process.version } });
+    run.updateInfo({ status: 'running' });
+    lab.getRun(run.info.id);
+    expect(vi.getTimerCount()).toBe(1);
+    host.launcher(run.dir);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(lab.getRun(run.info.id).run.live).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
