@@ -1,4 +1,6 @@
 /** The runs folder as a user sees it: open a finished run, overlay two runs, fork one. */
+import path from 'node:path';
+import { CliProcess, QUICK_PPO } from '../main/cli/cli-process.test-support.ts';
 import { chartPoints, expect, keepScreenshot, robotPixelShare, startRunFromUi, test } from './fixtures.ts';
 import type { ServedLab } from './fixtures.ts';
 
@@ -47,4 +49,22 @@ test('open a finished run from the list, compare two runs, fork one', async ({ a
   expect(info.hparams.ent_coef).toBe(0.02);
   expect(info.metrics.at(-1)?.step).toBe(6144);
   await expect(page.getByText(`forked from ${first}`)).toBeVisible();
+});
+
+test('a run `gaitlab train` trains in the same folder moves on its page without a reload, to its end', async ({ app: page, lab }) => {
+  const train = new CliProcess(['train', ...QUICK_PPO, '--steps', String(256 * 5000), '--seed', '5', '--runs', lab.runsDir]);
+  try {
+    await train.metricsRows(2);
+    const runId = path.basename(await train.runDir());
+    // The list shows it at its next refresh.
+    await page.locator(`[data-testid="run-item"][data-run-id="${runId}"]`).click();
+    await expect(page.getByTestId('run-status')).toHaveText('running');
+    const opened = await chartPoints(page, 'return');
+    await expect.poll(() => chartPoints(page, 'return')).toBeGreaterThan(opened + 2);
+    train.child.kill('SIGINT'); // Ctrl-C: it checkpoints and stops
+    await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  } finally {
+    train.child.kill();
+    await train.exited;
+  }
 });

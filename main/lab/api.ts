@@ -218,6 +218,10 @@ export interface LabCalls {
   /** Creates the run and starts training it. */
   createRun(request: NewRunRequest): RunSummary;
   listRuns(): RunSummary[];
+  /**
+   * The run as on disk. One another process trains (`gaitlab train`, a CLI sweep) is followed from
+   * then on: its new rows, events and end come as 'trainer' and 'run' events, as a trainer's here do.
+   */
   getRun(runId: string): RunDetail;
   scene(envId: string): Promise<Scene>;
   command(runId: string, command: TrainerCommand): void;
@@ -233,7 +237,7 @@ export interface LabCalls {
   revealVideo(runId: string, name: string): void;
   /** Sets the videos to record while the run trains here (see video-schedule.ts), kept with the run; null: none. */
   setVideoSchedule(runId: string, schedule: VideoScheduleInput | null): void;
-  /** The run's complete checkpoints on disk now, oldest first. */
+  /** The run's complete checkpoints on disk now, oldest first; asking keeps a followed run (see getRun) followed. */
   listCheckpoints(runId: string): number[];
   /**
    * Plays a deterministic evaluation episode of a checkpoint (null: the latest) of any run, trained

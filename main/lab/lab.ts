@@ -2,7 +2,9 @@
  * The Lab: the run registry behind every UI (Electron main or `gaitlab serve`). It creates runs in
  * the runs folder, starts one trainer process per active run, validates what trainers send and
  * fans it out to subscribers, and forwards commands. A trainer that dies before its run ended
- * marks the run failed with the reason; nothing else is touched.
+ * marks the run failed with the reason; nothing else is touched. A run another process trains in
+ * the same folder (`gaitlab train`, a CLI sweep's trials) is live too once a page asks for it: the
+ * Lab follows its files and sends what they gain as the same events (run-followers.ts).
  */
 import { hostname } from 'node:os';
 import type { z } from 'zod';
@@ -44,6 +46,7 @@ import { labVersions } from './versions.ts';
 import { forkRecorder, VideoJobs, type RecorderLauncher } from './video-jobs.ts';
 import { recordRequestSchema, type RecordRequestInput } from '../config/record-request.ts';
 import { ScheduledVideos } from './scheduled-videos.ts';
+import { RunFollowers, type FollowerOptions } from './run-followers.ts';
 import { videoScheduleSchema, type VideoScheduleInput } from '../config/video-schedule.ts';
 import { budgetNote } from '../config/update-budget.ts';
 import { sweepSpecSchema } from '../config/sweep-spec.ts';
@@ -65,6 +68,8 @@ export interface LabOptions {
   videoHost?: VideoHost;
   /** What trains sweeps here (main/sweep/lab-sweeps.ts); without it the Lab lists sweeps but starts none. */
   sweeps?: SweepRunnerFactory;
+  /** How runs other processes train are followed (run-followers.ts). */
+  following?: FollowerOptions;
 }
 
 /**
@@ -101,6 +106,7 @@ export class Lab implements LabCalls {
   private readonly player: EpisodePlayer;
   private readonly sweepStore: SweepStore;
   private readonly sweeps: SweepRunner | undefined;
+  private readonly followers: RunFollowers;
 
   constructor(options: LabOptions) {
     this.store = new RunStore(options.runsDir);
@@ -116,6 +122,10 @@ export class Lab implements LabCalls {
     this.videoHost = options.videoHost;
     this.player = new EpisodePlayer(options.playerLauncher ?? forkPlayer, (event) =>
       this.emit('chunk' in event ? { type: 'episode', ...event } : { type: 'episode-failed', ...event }),
+    );
+    this.followers = new RunFollowers(
+      { message: (runId, message) => this.emitTrainer(runId, message), changed: (info) => this.emit({ type: 'run', run: this.summary(info) }) },
+      options.following,
     );
     this.sweepStore = new SweepStore(this.store.root);
     this.sweeps = options.sweeps?.({
@@ -167,7 +177,9 @@ export class Lab implements LabCalls {
 
   getRun(runId: string): RunDetail {
     const run = this.store.openRun(runId);
-    const events = run.readEvents();
+    // Trained by another process: followed from exactly what is returned here.
+    const elsewhere = !this.active.has(runId) && !ENDED_STATUSES.has(run.info.status);
+    const { metrics, events } = elsewhere ? this.followers.follow(run) : { metrics: run.readMetrics(), events: run.readEvents() };
     const checkpoints = run.listCheckpoints();
     // Someone is looking at a run that can be played: have the player ready for their Play.
     if (checkpoints.length > 0) this.player.warm();
@@ -175,7 +187,7 @@ export class Lab implements LabCalls {
     for (const event of events) if (event.type === 'hparams') Object.assign(hparams, event.values as Hparams);
     return {
       run: this.summary(run.info),
-      metrics: run.readMetrics(),
+      metrics,
       events,
       checkpoints,
       liveHparams: this.liveHparamsOf(run.info),
@@ -241,6 +253,7 @@ export class Lab implements LabCalls {
   }
 
   listCheckpoints(runId: string): number[] {
+    this.followers.touch(runId);
     return this.store.openRun(runId).listCheckpoints();
   }
 
@@ -309,6 +322,7 @@ export class Lab implements LabCalls {
     this.scheduledVideos.stopAll(); // before the recording stops: no queued one may start then
     this.videos.close();
     this.player.close();
+    this.followers.close();
     const exits = [...this.active.values()].map(async (active) => {
       active.process.send({ type: 'stop' });
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -338,6 +352,7 @@ export class Lab implements LabCalls {
       exited: new Promise((resolve) => (exited = resolve)),
     };
     this.active.set(runId, active);
+    this.followers.stop(runId); // its trainer speaks for it now
     if (run.info.videoSchedule) this.scheduledVideos.set(run, run.info.videoSchedule, lastUpdate(run));
     trainer.onMessage((raw) => this.onTrainerMessage(runId, active, raw));
     trainer.onExit((exit) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { JsonlLog } from './jsonl.ts';
+import { JsonlLog, JsonlTail } from './jsonl.ts';
 import { useTempDir } from './temp-dir.test-support.ts';
 
 const tempDir = useTempDir();
@@ -56,5 +56,43 @@ describe('JsonlLog', () => {
   it('reports a line that does not fit the schema by file, line and field', () => {
     fs.writeFileSync(log().file, '{"step":1,"loss":0.5}\n{"step":"two","loss":1}\n');
     expect(() => log().read()).toThrow(new RegExp(`${log().file}:2: unexpected content:[\\s\\S]*at step`));
+  });
+});
+
+describe('JsonlTail', () => {
+  it('returns what was appended since the last call, a torn line once whole, and starts over on a cut or rewritten file', () => {
+    const file = log().file;
+    const tail = new JsonlTail(file, rowSchema);
+    expect(tail.next()).toEqual([]); // no file yet
+    log().append({ step: 1, loss: 1 });
+    fs.appendFileSync(file, '{"step":2,');
+    expect(tail.next()).toEqual([{ step: 1, loss: 1 }]);
+    expect(tail.next()).toEqual([]);
+    fs.appendFileSync(file, '"loss":2}\n');
+    expect(tail.next()).toEqual([{ step: 2, loss: 2 }]);
+    expect(tail.read()).toEqual([
+      { step: 1, loss: 1 },
+      { step: 2, loss: 2 },
+    ]);
+    fs.truncateSync(file, '{"step":1,"loss":1}\n'.length); // cut shorter than was read: read again from the start
+    expect(tail.next()).toEqual([{ step: 1, loss: 1 }]);
+    log().append({ step: 3, loss: 3 });
+    expect(tail.next()).toEqual([{ step: 3, loss: 3 }]);
+    // Rewritten (retain writes a new file): read again from the start, even where it is no shorter.
+    log().retain((row) => row.step !== 1);
+    log().append({ step: 4, loss: 4 });
+    expect(tail.next()).toEqual([
+      { step: 3, loss: 3 },
+      { step: 4, loss: 4 },
+    ]);
+  });
+
+  it('names the file and line of a record that does not parse', () => {
+    const file = log().file;
+    fs.writeFileSync(file, '{"step":1,"loss":1}\n');
+    const tail = new JsonlTail(file, rowSchema);
+    tail.next();
+    fs.appendFileSync(file, '{"step":"x","loss":1}\n');
+    expect(() => tail.next()).toThrow(`${file}:2: unexpected content`);
   });
 });

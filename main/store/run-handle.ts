@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { JsonlLog } from './jsonl.ts';
+import { JsonlLog, JsonlTail } from './jsonl.ts';
 import {
   discardCheckpointsAfter,
   listCheckpoints,
@@ -112,6 +112,16 @@ export class RunHandle {
 
   readEvents(): RunEvent[] {
     return this.events.read();
+  }
+
+  /** metrics.jsonl read as another process appends to it. */
+  tailMetrics(): JsonlTail<typeof metricsRowSchema> {
+    return new JsonlTail(this.metrics.file, metricsRowSchema);
+  }
+
+  /** events.jsonl read as another process appends to it. */
+  tailEvents(): JsonlTail<typeof runEventSchema> {
+    return new JsonlTail(this.events.file, runEventSchema);
   }
 
   /** Atomic; keeps the latest checkpoints (RunStore's `keepCheckpoints`, this one among them) and the milestones. */

@@ -12,6 +12,7 @@ import type {
   RecordRequestInput,
   RunDetail,
   RunEvent,
+  RunStatus,
   RunSummary,
   Scene,
   SweepSummary,
@@ -32,6 +33,8 @@ import { hashOfView, viewFromHash, type View } from './route.ts';
 export type { View };
 
 const RUN_LIST_REFRESH_MS = 5000;
+/** Statuses of a run that may be training in another process (the Lab follows it from getRun on). */
+const TRAINING_ELSEWHERE: ReadonlySet<RunStatus> = new Set(['created', 'running', 'paused']);
 
 export class RunData {
   summary = $state.raw<RunSummary>() as RunSummary;
@@ -149,7 +152,11 @@ export class LabState {
     setInterval(() => {
       if (this.connection !== 'open') return;
       this.api.listRuns().then(
-        (runs) => paintLater(() => (this.runs = runs)),
+        (runs) =>
+          paintLater(() => {
+            this.runs = runs;
+            this.keepFollowing(runs);
+          }),
         () => {},
       );
       this.api.listSweeps().then(
@@ -210,6 +217,21 @@ export class LabState {
       return data;
     } finally {
       this.buffered.delete(runId);
+    }
+  }
+
+  /**
+   * The Lab follows a loaded run that another process trains (the CLI) while a page asks for it:
+   * ask again, for its checkpoints, which that process writes without telling the Lab.
+   */
+  private keepFollowing(runs: RunSummary[]): void {
+    for (const run of runs) {
+      const data = this.loaded.get(run.id);
+      if (!data || run.live || !TRAINING_ELSEWHERE.has(run.status)) continue;
+      this.api.listCheckpoints(run.id).then(
+        (steps) => (data.checkpoints = steps),
+        () => {},
+      );
     }
   }
 
