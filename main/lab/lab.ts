@@ -137,7 +137,10 @@ export class Lab implements LabCalls {
         return trainer;
       },
       changed: (info) => this.emit({ type: 'sweep', sweep: this.sweepSummary(info) }),
-      metrics: (runId, row) => this.emit({ type: 'trainer', runId, message: { type: 'metrics', row } }),
+      // A queued trial's rows; once a page follows the run's files, the follower sends them instead (once).
+      metrics: (runId, row) => {
+        if (!this.followers.isFollowing(runId)) this.emit({ type: 'trainer', runId, message: { type: 'metrics', row } });
+      },
     });
   }
 
