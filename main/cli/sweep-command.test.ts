@@ -1,14 +1,17 @@
 /**
  * `gaitlab sweep` as a user runs it: real processes, real files; the queue tests on a real
  * redis-server with two real `gaitlab worker`s, one of them killed with SIGKILL mid-training, and
- * one stopped with SIGTERM, which hands its trials back.
+ * one stopped with SIGTERM, which hands its trials back; and a job whose spec does not validate,
+ * which a worker refuses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeArgs } from '../../sim/core/engine-entry.ts';
+import { connectRedis, queueConnection, streamKey, TRIALS_QUEUE } from '../sweep/queue.ts';
 import { redisUnavailable, startRedis } from '../sweep/redis-server.ts';
 import { CLI, gaitlab } from './cli-process.test-support.ts';
 
@@ -225,4 +228,43 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
       expect(next?.worker).not.toContain(String(c.child.pid));
     }
   });
+
+  it('a worker refuses a job whose spec fails validation: the trial fails with the reason and nothing trains', async () => {
+    // Worker b of the first test still takes jobs.
+    const queue = new Queue(TRIALS_QUEUE, { connection: queueConnection(redis.url) });
+    const { client, close } = await connectRedis(redis.url);
+    try {
+      const runId = 'refused-run';
+      const job = await queue.add('trial', {
+        sweepId: 'refused-sweep',
+        spec: { env: 'Pendulum-v1', algo: 'ppo', steps: 2048, method: 'bayes' },
+        runInfo: { id: runId },
+        stopAtStep: null,
+      });
+      let state = await job.getState();
+      while (state !== 'failed' && state !== 'completed') {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        state = await job.getState();
+      }
+      expect(state).toBe('failed');
+      const failed = await queue.getJob(job.id!);
+      expect(failed?.failedReason).toMatch(/^refused: invalid sweep spec: method: Invalid option/);
+      expect(failed?.attemptsMade).toBe(1); // not retried
+      // The controller hears it on the sweep's stream: the trial failed, with the reason.
+      const reply = (await client.xread([{ key: streamKey('refused-sweep'), id: '0' }], { COUNT: 10 })) as [string, [string, string[]][]][] | null;
+      const entries = (reply?.[0]?.[1] ?? []).map(([, flat]) => Object.fromEntries(chunks(flat)));
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ kind: 'exit', run: runId });
+      expect(JSON.parse(entries[0].data)).toMatchObject({ status: 'failed', step: 0, error: failed?.failedReason });
+      expect(fs.existsSync(path.join(dir, 'worker-b', runId))).toBe(false);
+    } finally {
+      await queue.close();
+      await close();
+    }
+  });
 });
+
+/** [k1, v1, k2, v2, ...] -> [[k1, v1], [k2, v2], ...] */
+function chunks(flat: string[]): [string, string][] {
+  return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+}
