@@ -120,8 +120,11 @@ async function trainJob(job: Job, token: string | undefined, runs: RunStore, red
   }, STOP_POLL_MS);
   trainer.onMessage((raw) => {
     const message = raw as { type: string; step?: number; row?: unknown; event?: unknown };
-    if (message.type === 'started') void report('started', { step: message.step, worker });
-    else if (message.type === 'metrics') void report('metrics', { row: message.row });
+    if (message.type === 'started') {
+      // A stop sent before the trainer listened is lost: repeat it once it has started.
+      if (shift.closing) trainer.send({ type: 'stop' });
+      void report('started', { step: message.step, worker });
+    } else if (message.type === 'metrics') void report('metrics', { row: message.row });
     else if (message.type === 'event') void report('event', { event: message.event });
     else if (message.type === 'checkpoint') {
       const step = message.step as number;
