@@ -62,8 +62,9 @@ test('the empty list and the New-run form say what they mean', async ({ page }) 
 });
 
 test('a run: values under the cursor, Apply at once, its own address, compare and fork', async ({ app: page, lab }) => {
-  // Updates of 4,096 steps: seconds apart, so Apply is seen before the trainer takes it.
-  const runId = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '400000', num_envs: '1', num_steps: '4096' });
+  // Updates of 16,384 steps: 3-4 s apart on this machine, so Apply is seen before the trainer takes
+  // it even on a busy one (at 4,096 steps, under a second apart, the trainer once took it first).
+  const runId = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '400000', num_envs: '1', num_steps: '16384' });
   await expect.poll(() => chartPoints(page, 'return')).toBeGreaterThanOrEqual(2);
 
   const tooltip = await hoverChart(page, 'return');
@@ -101,7 +102,7 @@ test('a run: values under the cursor, Apply at once, its own address, compare an
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
 
   // Logged at the same steps as the first run for its first two updates (a shorter run has no values past its end).
-  const tiny = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '8192', num_envs: '1', num_steps: '4096', num_minibatches: '4', update_epochs: '4' });
+  const tiny = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '32768', num_envs: '1', num_steps: '16384', num_minibatches: '4', update_epochs: '4' });
   await waitFinished(lab, tiny);
   const list = page.getByTestId('run-list');
   await list.getByRole('checkbox', { name: `Compare ${runId}` }).check();
@@ -117,8 +118,8 @@ test('a run: values under the cursor, Apply at once, its own address, compare an
   await expect(compared).toContainText(tiny);
   await keepScreenshot(page, 'compare-hover-dark');
 
-  const fork = lab.server.lab.forkRun(tiny, { step: 8192, hparams: {}, totalSteps: 12_288 });
-  await expect(page.locator(`[data-testid="run-item"][data-run-id="${fork.id}"] [data-testid="run-lineage"]`)).toHaveText(`fork at step 8,192 of ${tiny}`);
+  const fork = lab.server.lab.forkRun(tiny, { step: 32_768, hparams: {}, totalSteps: 49_152 });
+  await expect(page.locator(`[data-testid="run-item"][data-run-id="${fork.id}"] [data-testid="run-lineage"]`)).toHaveText(`fork at step 32,768 of ${tiny}`);
   await waitFinished(lab, fork.id);
   await keepScreenshot(page, 'run-list-fork-dark');
 });

@@ -28,3 +28,32 @@ test('bad field values show inline errors, disable Start, and start nothing', as
   await page.getByTestId('theme-toggle').click();
   await keepScreenshot(page, 'new-run-light');
 });
+
+test("a new env's settings replace the form's only once they come: nothing typed meanwhile is lost, nothing starts with the previous env's", async ({
+  app: page,
+}) => {
+  // The page's calls pass through here; the Hopper's defaults are held until released (a slow Lab).
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.routeWebSocket(/\/lab/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage(async (message) => {
+      if (typeof message === 'string' && message.includes('"runDefaults"') && message.includes('Hopper-v0')) await released;
+      server.send(message);
+    });
+    server.onMessage((message) => ws.send(message));
+  });
+  await page.reload();
+  await page.getByTestId('new-run').click();
+  await expect(page.getByTestId('field-learning_rate')).toBeVisible();
+  await page.getByTestId('env-select').selectOption('Hopper-v0');
+  // Pendulum's values are gone while the Hopper's are on their way, and Start waits for them.
+  await expect(page.getByTestId('field-learning_rate')).toHaveCount(0);
+  await expect(page.getByTestId('start-run')).toBeDisabled();
+  release();
+  await expect(page.getByTestId('field-learning_rate')).toBeVisible();
+  await expect(page.getByTestId('field-totalSteps')).toHaveValue('1000000');
+  await page.getByTestId('field-totalSteps').fill('2048');
+  await expect(page.getByTestId('start-run')).toBeEnabled();
+  await expect(page.getByTestId('field-totalSteps')).toHaveValue('2048');
+});
