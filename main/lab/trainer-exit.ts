@@ -14,6 +14,8 @@ export interface SettledRun {
   status: RunStatus;
   /** The env step of its summary (0 when it has none). */
   step: number;
+  /** What the trainer wrote of the run's end (run.json's summary). */
+  summary?: Record<string, number>;
   error?: string;
   stopReason?: string;
 }
@@ -21,9 +23,9 @@ export interface SettledRun {
 /** The final status of the run in `runDir` after its trainer exited (marked failed in run.json if the trainer left it unfinished). */
 export function settleTrainerRun(runDir: string, exit: TrainerExit): SettledRun {
   const info = readRunInfo(runDir);
-  const { status, error, stopReason } = info;
-  const step = info.summary?.step ?? 0;
-  if (ENDED_STATUSES.has(status)) return { status, step, error, stopReason };
+  const { status, error, stopReason, summary } = info;
+  const step = summary?.step ?? 0;
+  if (ENDED_STATUSES.has(status)) return { status, step, summary, error, stopReason };
   const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
   const lastLines = exit.stderrTail.trim().split('\n').slice(-3).join('\n');
   const failure = `the trainer ${how}${lastLines ? `: ${lastLines}` : ''}`;
@@ -33,5 +35,5 @@ export function settleTrainerRun(runDir: string, exit: TrainerExit): SettledRun 
   } catch (problem) {
     console.warn(`gaitlab: cannot mark run ${info.id} failed (${failure}): ${(problem as Error).message}`);
   }
-  return { status: 'failed', step, error: failure };
+  return { status: 'failed', step, summary, error: failure };
 }

@@ -14,7 +14,7 @@ import { parseSweepSpec } from '../config/sweep-spec.ts';
 import { forkTrainer } from '../lab/fork-launcher.ts';
 import type { TrainerExit, TrainerProcess } from '../lab/trainer-launcher.ts';
 import { settleTrainerRun } from '../lab/trainer-exit.ts';
-import { readRunInfo, runInfoSchema } from '../store/run-info.ts';
+import { runInfoSchema } from '../store/run-info.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { onStopSignals } from '../trainer/stop-signals.ts';
 import {
@@ -135,15 +135,15 @@ async function trainJob(job: Job, token: string | undefined, runs: RunStore, red
   clearInterval(stopPoll);
   shift.trainers.delete(trainer);
   await sent;
-  const { status, step, error } = settleTrainerRun(run.dir, exit);
+  const { status, step, summary, error } = settleTrainerRun(run.dir, exit);
   const cutShort = status === 'stopped' && (stopAtStep === null || step < stopAtStep);
   if (shift.closing && cutShort && !(await redis.get(stopKey(sweepId)))) {
     // Stopped by this worker's shutdown, not by the sweep: the trial goes on elsewhere from this checkpoint.
-    await report('event', { event: { type: 'handed-back', step, wallSeconds: readRunInfo(run.dir).summary?.wall_s ?? 0, worker } });
+    await report('event', { event: { type: 'handed-back', step, wallSeconds: summary?.wall_s ?? 0, worker } });
     await job.moveToWait(token);
     throw new WaitingError();
   }
-  await report('exit', { status, summary: readRunInfo(run.dir).summary, step, error });
+  await report('exit', { status, summary, step, error });
   if (status === 'failed') throw new UnrecoverableError(error);
   return status;
 }
