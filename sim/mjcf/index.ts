@@ -19,6 +19,10 @@ export type { MjcfActuator, MjcfBody, MjcfJoint, MjcfLoadOptions, MjcfModel, Mjc
 export function loadMjcf(xml: string, options: MjcfLoadOptions = {}): MjcfModel {
   const warnings = new Warnings();
   const compiled = compileMjcf(parseXml(xml), warnings);
+  if (options.timestep !== undefined) {
+    if (!(options.timestep > 0)) throw new RangeError(`loadMjcf: timestep must be a positive number of seconds, got ${options.timestep}`);
+    compiled.timestep = options.timestep;
+  }
   const plan = planLinks(compiled, warnings);
   return createModel(compiled, plan, warnings.list, options);
 }

@@ -19,6 +19,14 @@ export interface MjcfLoadOptions {
   solverIterations?: number;
   /** Rapier PGS iterations inside each solver iteration (default 4). */
   pgsIterations?: number;
+  /**
+   * Solver settings for the steps that start with a one-dof joint at or past its range: Rapier's
+   * iterative solver gives way at limits (light links between a strong motor and the floor) far
+   * sooner than in free motion, so those steps alone get more iterations (default: none).
+   */
+  limitSolver?: { solverIterations: number; pgsIterations: number };
+  /** Physics step in seconds, in place of the file's `option timestep` (bench:fidelity tries other steps). */
+  timestep?: number;
 }
 
 /** A body in MuJoCo's numbering (index 0 is the world). */
@@ -141,6 +149,11 @@ class RapierMjcfModel implements MjcfModel {
   private readonly pushed: { joint: number; child: number; parent: number; slide: boolean }[];
   /** Rapier's raw getters write vectors and quaternions here. */
   private readonly scratch = new Float32Array(4);
+  /** Solver iterations (substeps, PGS) of a step, and of one that starts at a limit. */
+  private readonly solver: { solverIterations: number; pgsIterations: number };
+  private readonly limitSolver: { solverIterations: number; pgsIterations: number } | undefined;
+  /** The limited one-dof joints whose state picks limitSolver: qpos entry and range. */
+  private readonly limited: { qpos: number; lo: number; hi: number }[];
 
   constructor(
     compiled: CompiledModel,
@@ -181,7 +194,9 @@ class RapierMjcfModel implements MjcfModel {
     this.motors = compiled.actuators.map((a) => ({ joint: a.joint, gear: a.gear, lo: a.ctrlRange?.[0] ?? -Infinity, hi: a.ctrlRange?.[1] ?? Infinity }));
     this.efforts = new Float64Array(compiled.joints.length);
 
-    const built = buildWorld(compiled, plan, options.solverIterations ?? 8, options.pgsIterations ?? 4);
+    this.solver = { solverIterations: options.solverIterations ?? 8, pgsIterations: options.pgsIterations ?? 4 };
+    this.limitSolver = options.limitSolver;
+    const built = buildWorld(compiled, plan, this.solver.solverIterations, this.solver.pgsIterations);
     this.world = built.world;
     this.bodyHandles = built.bodyHandles;
     this.rigidBodies = this.bodyHandles.map((h) => this.world.getRigidBody(h));
@@ -195,6 +210,13 @@ class RapierMjcfModel implements MjcfModel {
         return { joint: j, child, parent: plan.links[child].parent, slide: compiled.joints[j].type === 'slide' };
       });
     this.kinematics = new Kinematics(compiled, plan);
+    // One hinge or slide per link, not a root's locked axes (their ranges are not enforced) nor the
+    // 2-3 hinges of one generic joint (whose Euler angles pass MuJoCo's ranges by the angle convention).
+    this.limited = options.limitSolver
+      ? compiled.joints
+          .filter((j) => j.range !== null && compiled.bodies[j.body].parent > 0 && compiled.joints.filter((k) => k.body === j.body).length === 1)
+          .map((j) => ({ qpos: j.qposIndex, lo: j.range![0], hi: j.range![1] }))
+      : [];
     const links = plan.links.length;
     this.pose = new Float64Array(7 * links);
     this.velocity = new Float64Array(6 * links);
@@ -272,6 +294,9 @@ class RapierMjcfModel implements MjcfModel {
     // The pipeline itself: World.step() would also re-map the world's bodies, colliders and joints
     // into JS after every step, for ones added inside it, which this model never does.
     const w = this.world;
+    const solver = this.limitSolver && this.atLimit() ? this.limitSolver : this.solver;
+    w.numSolverIterations = solver.solverIterations;
+    w.numInternalPgsIterations = solver.pgsIterations;
     w.physicsPipeline.step(
       w.gravity,
       w.integrationParameters,
@@ -286,6 +311,15 @@ class RapierMjcfModel implements MjcfModel {
       w.ccdSolver,
     );
     this.refresh();
+  }
+
+  /** Whether a limited one-dof joint is at or past its range: decided from the state alone, so a loaded state steps on bit for bit. */
+  private atLimit(): boolean {
+    for (const j of this.limited) {
+      const q = this.qposNow[j.qpos];
+      if (q <= j.lo || q >= j.hi) return true;
+    }
+    return false;
   }
 
   qpos(out = new Float64Array(this.nq)): Float64Array {

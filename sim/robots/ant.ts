@@ -43,6 +43,7 @@
  * | name                | value    | note                                               |
  * |---------------------|----------|----------------------------------------------------|
  * | frameSkip           | 2        | x timestep 0.025 s (ant.xml); Gymnasium 5 x 0.01 s |
+ * | limitSolver         | 4 x 16   | Rapier substeps x PGS of a step that starts at a limit |
  * | dtSeconds           | 0.05     |                                                    |
  * | maxEpisodeSteps     | 1000     |                                                    |
  * | forwardRewardWeight | 1        |                                                    |
@@ -71,6 +72,7 @@ export const ANT = {
   description: 'Four-legged walker free in 3-D: walk forward (Gymnasium Ant-v5 on Rapier)',
   modelFile: 'ant.xml',
   frameSkip: 2,
+  limitSolver: { solverIterations: 4, pgsIterations: 16 },
   dtSeconds: 0.05,
   maxEpisodeSteps: 1000,
   observationSize: 105,

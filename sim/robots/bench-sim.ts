@@ -27,12 +27,11 @@ import { WorkerVecEnv } from '../core/worker-vec-env.ts';
 import { makeEnv, SyncVecEnv } from '../index.ts';
 import { loadMjcf } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
-import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
+import { robotLoadOptions, type MujocoEnv, type RobotEnvConfig } from './mujoco-env.ts';
 import { initPhysics, robotModelXml } from './physics.ts';
 import { readFixture } from '../fixtures/reference.test-support.ts';
+import { cpuSeconds, rate } from './bench-timing.ts';
 
-const EPISODE = 1000;
-const WARMUP_SECONDS = 0.3;
 /** V8 first runs Rapier's WASM unoptimized and tiers hot functions up in the background: the first
  * seconds of a process are several times slower, so every env runs this long before any timing. */
 const TIER_UP_SECONDS = 3;
@@ -42,34 +41,6 @@ interface MujocoSpeed {
 }
 
 const SPEED_FILE: Record<string, string> = { 'walker2d.xml': 'walker2d_v5.xml', 'pusher.xml': 'pusher_v5.xml' };
-
-/** CPU seconds of this process: unlike wall time, not inflated by other jobs on a shared machine. */
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
-
-/**
- * Runs `step` (and `reset` every EPISODE calls) for `seconds` of CPU time; returns calls per CPU
- * second and per wall-clock second.
- */
-function rate(seconds: number, step: () => void, reset: () => void): { cpu: number; wall: number } {
-  let calls = 0;
-  const run = (limit: number) => {
-    const start = cpuSeconds();
-    const wallStart = performance.now();
-    let n = 0;
-    while (cpuSeconds() - start < limit) {
-      for (let i = 0; i < 50; i++, n++) {
-        step();
-        if (++calls % EPISODE === 0) reset();
-      }
-    }
-    return { cpu: n / (cpuSeconds() - start), wall: n / ((performance.now() - wallStart) / 1000) };
-  };
-  run(WARMUP_SECONDS);
-  return run(seconds);
-}
 
 function randomControl(config: RobotEnvConfig): () => Float64Array {
   const rng = Rng.fromSeed(1);
@@ -92,7 +63,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   env.close();
 
   // The same physics without the env: the loader's model stepped frameSkip times per env step.
-  const model = loadMjcf(robotModelXml(config.modelFile, config.id), { solverIterations: config.solverIterations, pgsIterations: config.pgsIterations });
+  const model = loadMjcf(robotModelXml(config.modelFile, config.id), robotLoadOptions(config));
   const stepModel = () => {
     const ctrl = next();
     for (let i = 0; i < config.frameSkip; i++) model.step(ctrl);
@@ -205,7 +176,7 @@ async function main(): Promise<void> {
     env.reset();
     const next = randomControl(config);
     rate(
-      TIER_UP_SECONDS / selected.length + WARMUP_SECONDS,
+      TIER_UP_SECONDS / selected.length,
       () => env.step(next()),
       () => env.reset(),
     );

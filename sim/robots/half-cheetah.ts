@@ -37,6 +37,7 @@
  * | name                     | value | note                                                         |
  * |--------------------------|-------|--------------------------------------------------------------|
  * | frameSkip                | 3     | x timestep 0.05/3 s (half_cheetah.xml); Gymnasium 5 x 0.01 s |
+ * | limitSolver              | 8 x 16 | Rapier substeps x PGS of a step that starts at a limit       |
  * | dtSeconds                | 0.05  |                                                              |
  * | maxEpisodeSteps          | 1000  |                                                              |
  * | forwardRewardWeight      | 1     |                                                              |
@@ -51,6 +52,7 @@ export const HALF_CHEETAH: PlanarLocomotionConfig = {
   description: 'Planar cheetah: run forward as fast as possible (Gymnasium HalfCheetah-v5 on Rapier)',
   modelFile: 'half_cheetah.xml',
   frameSkip: 3,
+  limitSolver: { solverIterations: 8, pgsIterations: 16 },
   dtSeconds: 0.05,
   maxEpisodeSteps: 1000,
   observationSize: 17,

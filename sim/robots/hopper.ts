@@ -34,7 +34,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                     | value       | note                                                   |
  * |--------------------------|-------------|--------------------------------------------------------|
- * | frameSkip                | 2           | x timestep 0.004 s (hopper.xml); Gymnasium 4 x 0.002 s |
+ * | frameSkip                | 1           | x timestep 0.008 s (hopper.xml); Gymnasium 4 x 0.002 s |
  * | dtSeconds                | 0.008       |                                                        |
  * | maxEpisodeSteps          | 1000        |                                                        |
  * | forwardRewardWeight      | 1           |                                                        |
@@ -52,7 +52,7 @@ export const HOPPER: PlanarLocomotionConfig = {
   id: 'Hopper-v0',
   description: 'One-legged planar hopper: hop forward without falling (Gymnasium Hopper-v5 on Rapier)',
   modelFile: 'hopper.xml',
-  frameSkip: 2,
+  frameSkip: 1,
   dtSeconds: 0.008,
   maxEpisodeSteps: 1000,
   observationSize: 11,

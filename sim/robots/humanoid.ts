@@ -36,8 +36,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                | value  | note                                                      |
  * |---------------------|--------|-----------------------------------------------------------|
- * | frameSkip           | 2      | x timestep 0.0075 s (humanoid.xml); Gymnasium 5 x 0.003 s |
- * | solverIterations    | 4      | Rapier solver substeps per physics step (sim/mjcf: 8)     |
+ * | frameSkip           | 1      | x timestep 0.015 s (humanoid.xml); Gymnasium 5 x 0.003 s  |
  * | dtSeconds           | 0.015  |                                                           |
  * | maxEpisodeSteps     | 1000   |                                                           |
  * | forwardRewardWeight | 1.25   |                                                           |
@@ -65,8 +64,7 @@ export const HUMANOID = {
   id: 'Humanoid-v0',
   description: '3-D biped: walk forward without falling (Gymnasium Humanoid-v5 on Rapier)',
   modelFile: 'humanoid.xml',
-  frameSkip: 2,
-  solverIterations: 4,
+  frameSkip: 1,
   dtSeconds: 0.015,
   maxEpisodeSteps: 1000,
   observationSize: 348,

@@ -25,7 +25,8 @@
  * ## Constants (Gymnasium v5 defaults)
  * | name            | value | note                                      |
  * |-----------------|-------|-------------------------------------------|
- * | frameSkip       | 2     | x timestep 0.02 s (inverted_pendulum.xml) |
+ * | frameSkip       | 1     | x timestep 0.04 s (inverted_pendulum.xml) |
+ * | solverIterations | 4    | Rapier solver substeps per physics step (sim/mjcf: 8) |
  * | dtSeconds       | 0.04  |                                           |
  * | maxEpisodeSteps | 1000  |                                           |
  * | maxPoleAngle    | 0.2   |                                           |
@@ -37,7 +38,8 @@ export const INVERTED_PENDULUM = {
   id: 'InvertedPendulum-v0',
   description: 'Cart-pole on a rail: keep the pole upright (Gymnasium InvertedPendulum-v5 on Rapier)',
   modelFile: 'inverted_pendulum.xml',
-  frameSkip: 2,
+  frameSkip: 1,
+  solverIterations: 4,
   dtSeconds: 0.04,
   maxEpisodeSteps: 1000,
   observationSize: 4,

@@ -8,7 +8,7 @@ import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepInfo, StepResult } fr
 import { Rng, type RngState } from '../core/rng.ts';
 import { FRAME_STRIDE, type Frame, type Scene } from '../core/scene.ts';
 import { uniformBox } from '../core/spaces.ts';
-import { loadMjcf, type MjcfModel } from '../mjcf/index.ts';
+import { loadMjcf, type MjcfLoadOptions, type MjcfModel } from '../mjcf/index.ts';
 import { robotModelXml, type RobotFile } from './physics.ts';
 
 export interface RobotEnvConfig {
@@ -21,6 +21,8 @@ export interface RobotEnvConfig {
   /** Rapier solver substeps and PGS iterations per physics step (sim/mjcf's defaults when absent). */
   solverIterations?: number;
   pgsIterations?: number;
+  /** Solver settings of the steps that start with a joint at its limit (sim/mjcf's limitSolver). */
+  limitSolver?: { solverIterations: number; pgsIterations: number };
   /** Gymnasium's dt: simulated seconds per env step. */
   dtSeconds: number;
   /** Applied by makeEnv's TimeLimit wrapper. */
@@ -30,6 +32,11 @@ export interface RobotEnvConfig {
   actionSize: number;
   actionRange: readonly [number, number];
   rewardTerms: readonly string[];
+}
+
+/** How a robot's model is stepped: its solver settings (the env and the physics benchmarks load it alike). */
+export function robotLoadOptions(config: RobotEnvConfig): MjcfLoadOptions {
+  return { solverIterations: config.solverIterations, pgsIterations: config.pgsIterations, limitSolver: config.limitSolver };
 }
 
 /** The env's spec, built without loading the model (registerEnv needs it before initPhysics). */
@@ -74,11 +81,7 @@ export abstract class MujocoEnv implements Env {
   private needsReset = true;
 
   protected constructor(config: RobotEnvConfig) {
-    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), {
-      id: config.id,
-      solverIterations: config.solverIterations,
-      pgsIterations: config.pgsIterations,
-    });
+    this.model = loadMjcf(robotModelXml(config.modelFile, config.id), { id: config.id, ...robotLoadOptions(config) });
     const physicsDt = this.model.timestep * config.frameSkip;
     if (Math.abs(physicsDt - config.dtSeconds) > 1e-9) {
       throw new Error(

@@ -31,6 +31,7 @@
  * | name                | value       | note                                                  |
  * |---------------------|-------------|-------------------------------------------------------|
  * | frameSkip           | 2           | x timestep 0.025 s (pusher.xml); Gymnasium 5 x 0.01 s |
+ * | limitSolver         | 8 x 16      | Rapier substeps x PGS of a step that starts at a limit |
  * | dtSeconds           | 0.05        |                                                       |
  * | maxEpisodeSteps     | 100         |                                                       |
  * | rewardNearWeight    | 0.5         |                                                       |
@@ -48,6 +49,7 @@ export const PUSHER = {
   description: '7-joint arm: push a cylinder to a goal on a table (Gymnasium Pusher-v5 on Rapier)',
   modelFile: 'pusher.xml',
   frameSkip: 2,
+  limitSolver: { solverIterations: 8, pgsIterations: 16 },
   dtSeconds: 0.05,
   maxEpisodeSteps: 100,
   observationSize: 23,

@@ -27,7 +27,7 @@
  * ## Constants (Gymnasium v5 defaults)
  * | name                | value | note                            |
  * |---------------------|-------|---------------------------------|
- * | frameSkip           | 2     | x timestep 0.01 s (reacher.xml) |
+ * | frameSkip           | 1     | x timestep 0.02 s (reacher.xml) |
  * | dtSeconds           | 0.02  |                                 |
  * | maxEpisodeSteps     | 50    |                                 |
  * | rewardDistWeight    | 1     |                                 |
@@ -42,7 +42,7 @@ export const REACHER = {
   id: 'Reacher-v0',
   description: 'Two-link arm: bring the fingertip to a random target (Gymnasium Reacher-v5 on Rapier)',
   modelFile: 'reacher.xml',
-  frameSkip: 2,
+  frameSkip: 1,
   dtSeconds: 0.02,
   maxEpisodeSteps: 50,
   observationSize: 10,

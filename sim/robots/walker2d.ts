@@ -36,7 +36,7 @@
  * ## Constants (Gymnasium v5 defaults unless noted)
  * | name                     | value    | note                                                     |
  * |--------------------------|----------|----------------------------------------------------------|
- * | frameSkip                | 2        | x timestep 0.004 s (walker2d.xml); Gymnasium 4 x 0.002 s |
+ * | frameSkip                | 1        | x timestep 0.008 s (walker2d.xml); Gymnasium 4 x 0.002 s |
  * | solverIterations         | 6        | Rapier solver substeps per physics step (sim/mjcf: 8)    |
  * | dtSeconds                | 0.008    |                                                          |
  * | maxEpisodeSteps          | 1000     |                                                          |
@@ -54,7 +54,7 @@ export const WALKER2D: PlanarLocomotionConfig = {
   id: 'Walker2d-v0',
   description: 'Planar biped: walk forward without falling (Gymnasium Walker2d-v5 on Rapier)',
   modelFile: 'walker2d.xml',
-  frameSkip: 2,
+  frameSkip: 1,
   solverIterations: 6,
   dtSeconds: 0.008,
   maxEpisodeSteps: 1000,
