@@ -35,13 +35,16 @@ describe('Lab: runs another process trains', () => {
     const train = new CliProcess(['train', ...QUICK_PPO, '--steps', String(256 * 200), '--seed', '4', '--runs', runsDir]);
     await train.metricsRows(3);
     const runId = path.basename(await train.runDir());
-    const { lab, events } = followingLab(runsDir);
+    // Each look below moves the faked clock 1 s for ~10 ms of real time: a page that never asks again
+    // would count as gone after 5 min of it (a few real seconds on a busy machine), so none is idle here.
+    const { lab, events } = followingLab(runsDir, Number.MAX_SAFE_INTEGER);
 
     const detail = lab.getRun(runId);
     expect(detail.run).toMatchObject({ status: 'running', live: false });
     expect(vi.getTimerCount()).toBe(1);
     let ticks = 0;
     while (!messages(events, runId).some((m) => m.type === 'status')) {
+      if (vi.getTimerCount() === 0) throw new Error('the Lab stopped following the run before it ended');
       await pause(10); // real time for the trainer to write
       vi.advanceTimersToNextTimer();
       ticks++;

@@ -98,6 +98,39 @@ describe('motors', () => {
   });
 });
 
+describe('solver options', () => {
+  // A heavy arm on a free hinge, and a light forearm whose elbow (range 0..0.5 rad) a strong motor
+  // drives into its upper limit: the elbow is a one-dof joint between links, which limitSolver watches.
+  const arm =
+    '<mujoco><compiler angle="radian"/><option gravity="0 0 0" timestep="0.01"/><worldbody><body><joint name="shoulder" axis="0 0 1"/>' +
+    '<geom type="capsule" fromto="0 0 0 0.5 0 0" size="0.05" mass="5" contype="0"/>' +
+    '<body pos="0.5 0 0"><joint name="elbow" axis="0 0 1" range="0 0.5" limited="true"/>' +
+    '<geom type="capsule" fromto="0 0 0 0.3 0 0" size="0.02" mass="0.05" contype="0"/></body></body></worldbody>' +
+    '<actuator><motor joint="elbow" gear="50" ctrlrange="-1 1"/></actuator></mujoco>';
+
+  it('takes the timestep from the options over the file, and refuses a non-positive one', () => {
+    const model = loadMjcf(arm, { timestep: 0.02 });
+    expect(model.timestep).toBe(0.02);
+    model.dispose();
+    expect(() => loadMjcf(arm, { timestep: 0 })).toThrow(/timestep must be a positive number of seconds, got 0/);
+  });
+
+  it('uses limitSolver for exactly the steps that start with the elbow at its limit', () => {
+    const model = loadMjcf(arm, { solverIterations: 2, pgsIterations: 1, limitSolver: { solverIterations: 6, pgsIterations: 3 } });
+    const used = { normal: 0, limit: 0 };
+    for (let t = 0; t < 60; t++) {
+      const elbow = model.qpos()[1];
+      model.step([t < 30 ? 1 : -1]);
+      const atLimit = elbow <= 0 || elbow >= 0.5;
+      expect([model.world.numSolverIterations, model.world.numInternalPgsIterations], `step ${t}, elbow ${elbow}`).toEqual(atLimit ? [6, 3] : [2, 1]);
+      used[atLimit ? 'limit' : 'normal']++;
+    }
+    expect(used.normal).toBeGreaterThan(0);
+    expect(used.limit).toBeGreaterThan(0);
+    model.dispose();
+  });
+});
+
 describe.skipIf(!MODELS)('determinism and reset', () => {
   function trajectory(model: MjcfModel, steps: number): number[] {
     const next = rng(7);

@@ -80,16 +80,29 @@ function load(config: RobotEnvConfig, setting: Setting): MjcfModel {
 }
 
 function readTrajectory(file: string, model: MjcfModel): Transition[] {
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  return lines.map((line, i) => {
-    const t = JSON.parse(line) as Transition;
-    if (t.qpos?.length !== model.nq || t.qvel?.length !== model.nv || t.ctrl?.length !== model.nu) {
-      throw new Error(
-        `bench:fidelity: ${file} line ${i + 1} is not a state of ${model.name} (nq ${model.nq}, nv ${model.nv}, nu ${model.nu}): record it with mujoco-trajectory.c on the same robot`,
-      );
-    }
-    return t;
-  });
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`bench:fidelity: cannot read --trajectory ${file} (${(error as Error).message}); record one with sim/robots/reference/mujoco-trajectory.c`);
+  }
+  return text
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      let t: Transition;
+      try {
+        t = JSON.parse(line) as Transition;
+      } catch {
+        throw new Error(`bench:fidelity: ${file} line ${i + 1} is not JSON: record the trajectory with mujoco-trajectory.c`);
+      }
+      if (t.qpos?.length !== model.nq || t.qvel?.length !== model.nv || t.ctrl?.length !== model.nu) {
+        throw new Error(
+          `bench:fidelity: ${file} line ${i + 1} is not a state of ${model.name} (nq ${model.nq}, nv ${model.nv}, nu ${model.nu}): record it with mujoco-trajectory.c on the same robot`,
+        );
+      }
+      return t;
+    });
 }
 
 /**
