@@ -11,7 +11,8 @@
  * Prints JSON (`--json` is accepted, as by the other benches, and changes nothing). Per env, where the time of one env step goes:
  * - rapier_us: inside Rapier's world.step (its own profiler), frameSkip times;
  * - loader_us: sim/mjcf's work around those steps (motor torques, reading poses, qpos/qvel);
- * - env_us: the env's own work (observation, reward terms, contact forces, healthy check).
+ * - env_us: the env's own work (observation, reward terms, contact forces, healthy check);
+ * - reset_us: median wall time of a reset after an episode (the time a test must not take: tests count work).
  *
  * With --workers K, it measures parallel stepping instead: a WorkerVecEnv of --envs N envs on K
  * threads (this one and K - 1 workers, each stepping N/K envs; K = 0 or 1: a SyncVecEnv in this
@@ -30,7 +31,7 @@ import { ROBOT_ENVS } from './index.ts';
 import { robotLoadOptions, type MujocoEnv, type RobotEnvConfig } from './mujoco-env.ts';
 import { initPhysics, robotModelXml } from './physics.ts';
 import { readFixture } from '../fixtures/reference.test-support.ts';
-import { cpuSeconds, rate } from './bench-timing.ts';
+import { cpuSeconds, EPISODE, rate } from './bench-timing.ts';
 
 /** V8 first runs Rapier's WASM unoptimized and tiers hot functions up in the background: the first
  * seconds of a process are several times slower, so every env runs this long before any timing. */
@@ -95,6 +96,19 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
   const rapierShare = rapierMs / (performance.now() - wallStart);
   model.dispose();
 
+  // Reset after a full episode, as training resets (median of 100, wall clock).
+  const resetEnv = create();
+  resetEnv.reset({ seed: 0 });
+  const resetUs: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    for (let t = 0; t < (i === 0 ? EPISODE : 20); t++) resetEnv.step(next());
+    const start = performance.now();
+    resetEnv.reset();
+    resetUs.push((performance.now() - start) * 1000);
+  }
+  resetEnv.close();
+  resetUs.sort((a, b) => a - b);
+
   const envUs = 1e6 / envRate;
   const modelUs = 1e6 / modelRate;
   const rapierUs = rapierShare * modelUs;
@@ -106,6 +120,7 @@ function benchEnv(config: RobotEnvConfig, create: () => MujocoEnv, seconds: numb
     rapier_us: round(rapierUs),
     loader_us: round(modelUs - rapierUs),
     env_us: round(envUs - modelUs),
+    reset_us: round(resetUs[50]),
     timestep: model.timestep,
     frame_skip: config.frameSkip,
   };
