@@ -163,14 +163,19 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
     return { child, runsDir, output: () => output };
   }
 
-  /** The runs a worker is training that have a checkpoint, found by polling its runs folder. */
-  async function trainingWithCheckpoint(runsDir: string): Promise<string[]> {
+  /**
+   * The runs a worker is training whose checkpoint at step 2048 or later has reached the controller
+   * (found by polling both runs folders). One on the worker's disk alone is not enough: the worker
+   * puts it in Redis after writing it, and a kill between the two resumes from the one before.
+   */
+  async function trainingWithCheckpoint(runsDir: string, controllerRunsDir: string): Promise<string[]> {
+    const hasCheckpoint = (dir: string) => fs.existsSync(dir) && fs.readdirSync(dir).some((name) => /^\d+$/.test(name) && Number(name) >= 2048);
     for (;;) {
       const training = fs.existsSync(runsDir)
         ? fs.readdirSync(runsDir).filter((id) => {
             const runJson = path.join(runsDir, id, 'run.json');
             if (!fs.existsSync(runJson) || JSON.parse(fs.readFileSync(runJson, 'utf8')).status !== 'running') return false;
-            return fs.readdirSync(path.join(runsDir, id, 'checkpoints')).some((name) => /^\d+$/.test(name) && Number(name) >= 2048);
+            return hasCheckpoint(path.join(controllerRunsDir, id, 'checkpoints'));
           })
         : [];
       if (training.length > 0) return training;
@@ -183,7 +188,7 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
     const b = startWorker('worker-b');
     const runsDir = path.join(dir, 'controller');
     const sweep = gaitlab(['sweep', writeSpec('queued.json', spec()), '--runs', runsDir, '--queue', redis.url, '--json']);
-    const killed = await trainingWithCheckpoint(a.runsDir);
+    const killed = await trainingWithCheckpoint(a.runsDir, runsDir);
     a.child.kill('SIGKILL');
     const result = await sweep;
     expect(result.code).toBe(0);
@@ -207,7 +212,7 @@ describe.skipIf(unavailable !== null)('gaitlab sweep --queue (redis-server, two 
     const runsDir = path.join(dir, 'controller-handback');
     const steps = 8 * 8192;
     const sweep = gaitlab(['sweep', writeSpec('handback.json', spec({ steps })), '--runs', runsDir, '--queue', redis.url, '--json']);
-    const handedBack = await trainingWithCheckpoint(c.runsDir);
+    const handedBack = await trainingWithCheckpoint(c.runsDir, runsDir);
     c.child.kill('SIGTERM');
     const exitCode = await new Promise((resolve) => c.child.once('exit', resolve));
     const result = await sweep;
