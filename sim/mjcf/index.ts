@@ -9,7 +9,7 @@ import { createModel, type MjcfLoadOptions, type MjcfModel } from './model.ts';
 import { Warnings } from './reader.ts';
 import { parseXml } from './xml.ts';
 
-export type { MjcfActuator, MjcfBody, MjcfJoint, MjcfLoadOptions, MjcfModel, MjcfModelState } from './model.ts';
+export type { MjcfActuator, MjcfBody, MjcfJoint, MjcfLoadOptions, MjcfModel, MjcfModelState, SolverSettings } from './model.ts';
 
 /**
  * Loads an MJCF document. Malformed XML, or a model that cannot be simulated (missing or invalid

@@ -12,6 +12,12 @@ import { Kinematics, readPos, readQuat } from './kinematics.ts';
 import type { LinkPlan } from './links.ts';
 import { add, cross, quatMul, rotate, type Vec3 } from './math.ts';
 
+/** Rapier's solver work per physics step: substeps, and PGS sweeps in each. */
+export interface SolverSettings {
+  solverIterations: number;
+  pgsIterations: number;
+}
+
 export interface MjcfLoadOptions {
   /** Scene id; default `mjcf/<model name>`. */
   id?: string;
@@ -24,7 +30,7 @@ export interface MjcfLoadOptions {
    * iterative solver gives way at limits (light links between a strong motor and the floor) far
    * sooner than in free motion, so those steps alone get more iterations (default: none).
    */
-  limitSolver?: { solverIterations: number; pgsIterations: number };
+  limitSolver?: SolverSettings;
   /** Physics step in seconds, in place of the file's `option timestep` (bench:fidelity tries other steps). */
   timestep?: number;
 }
@@ -150,8 +156,8 @@ class RapierMjcfModel implements MjcfModel {
   /** Rapier's raw getters write vectors and quaternions here. */
   private readonly scratch = new Float32Array(4);
   /** Solver iterations (substeps, PGS) of a step, and of one that starts at a limit. */
-  private readonly solver: { solverIterations: number; pgsIterations: number };
-  private readonly limitSolver: { solverIterations: number; pgsIterations: number } | undefined;
+  private readonly solver: SolverSettings;
+  private readonly limitSolver: SolverSettings | undefined;
   /** The limited one-dof joints whose state picks limitSolver: qpos entry and range. */
   private readonly limited: { qpos: number; lo: number; hi: number }[];
 
@@ -294,9 +300,11 @@ class RapierMjcfModel implements MjcfModel {
     // The pipeline itself: World.step() would also re-map the world's bodies, colliders and joints
     // into JS after every step, for ones added inside it, which this model never does.
     const w = this.world;
-    const solver = this.limitSolver && this.atLimit() ? this.limitSolver : this.solver;
-    w.numSolverIterations = solver.solverIterations;
-    w.numInternalPgsIterations = solver.pgsIterations;
+    if (this.limitSolver) {
+      const solver = this.atLimit() ? this.limitSolver : this.solver;
+      w.numSolverIterations = solver.solverIterations;
+      w.numInternalPgsIterations = solver.pgsIterations;
+    }
     w.physicsPipeline.step(
       w.gravity,
       w.integrationParameters,

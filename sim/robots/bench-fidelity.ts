@@ -24,7 +24,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Rng } from '../core/rng.ts';
-import { loadMjcf, type MjcfLoadOptions, type MjcfModel } from '../mjcf/index.ts';
+import { loadMjcf, type MjcfLoadOptions, type MjcfModel, type SolverSettings } from '../mjcf/index.ts';
 import { rate } from './bench-timing.ts';
 import { ROBOT_ENVS } from './index.ts';
 import { robotLoadOptions, type RobotEnvConfig } from './mujoco-env.ts';
@@ -34,7 +34,7 @@ interface Setting {
   frameSkip: number;
   substeps: number;
   pgs: number;
-  limitSolver?: { solverIterations: number; pgsIterations: number };
+  limitSolver?: SolverSettings;
 }
 
 interface Transition {

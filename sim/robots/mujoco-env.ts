@@ -8,7 +8,7 @@ import type { Env, EnvSnapshot, EnvSpec, ResetOptions, StepInfo, StepResult } fr
 import { Rng, type RngState } from '../core/rng.ts';
 import { FRAME_STRIDE, type Frame, type Scene } from '../core/scene.ts';
 import { uniformBox } from '../core/spaces.ts';
-import { loadMjcf, type MjcfLoadOptions, type MjcfModel } from '../mjcf/index.ts';
+import { loadMjcf, type MjcfLoadOptions, type MjcfModel, type SolverSettings } from '../mjcf/index.ts';
 import { robotModelXml, type RobotFile } from './physics.ts';
 
 export interface RobotEnvConfig {
@@ -22,7 +22,7 @@ export interface RobotEnvConfig {
   solverIterations?: number;
   pgsIterations?: number;
   /** Solver settings of the steps that start with a joint at its limit (sim/mjcf's limitSolver). */
-  limitSolver?: { solverIterations: number; pgsIterations: number };
+  limitSolver?: SolverSettings;
   /** Gymnasium's dt: simulated seconds per env step. */
   dtSeconds: number;
   /** Applied by makeEnv's TimeLimit wrapper. */
