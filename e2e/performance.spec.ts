@@ -53,6 +53,13 @@ const FRAME_WORST_MS = 16;
  * once: 20.9 ms of wall for 2.5 ms of CPU, one frame in 158). One in a hundred, no more.
  */
 const FRAME_MISSED_SHARE = 0.01;
+/**
+ * In wall time, a single long task may pass LONG_TASK_MS by being descheduled, not by working: seen
+ * once in a clean-clone run, 52 ms of wall for 4.5 ms of CPU while the trainer, the recorder and
+ * SwiftShader's GL shared the two cores. One such task in the window, under twice the bound; every
+ * task's CPU stays within LONG_TASK_MS (checked above it).
+ */
+const LONG_TASK_WALL_WORST_MS = 2 * LONG_TASK_MS;
 const SPEED_SHARE = 0.9;
 /** Turns of each (UI, then CLI), and how long each lasts. */
 const TURNS = 6;
@@ -132,8 +139,9 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /**
  * Watches the page for WINDOW_MS while whatever the caller started goes on, then checks that it
- * stayed responsive: no long task over LONG_TASK_MS, the viewer drawing at least once a second in
- * under FRAME_P95_MS of JS (95th percentile). `screenshot` names the picture kept of it.
+ * stayed responsive: no long task over LONG_TASK_MS of the page's CPU (in wall time, at most one,
+ * under LONG_TASK_WALL_WORST_MS), the viewer drawing at least once a second in under FRAME_P95_MS
+ * of JS (95th percentile). `screenshot` names the picture kept of it.
  */
 async function expectResponsiveWindow(page: Page, browser: Browser, what: string, screenshot: string): Promise<void> {
   // Starting the trace is a long task of its own (the test's, not the page's): the window opens
@@ -181,7 +189,9 @@ async function expectResponsiveWindow(page: Page, browser: Browser, what: string
   expect(Math.max(...cpu), 'viewer per-frame JS, worst, CPU (ms)').toBeLessThan(FRAME_WORST_MS);
   // What a user of this machine would feel.
   if (wallTimesCount('responsiveness', load)) {
-    expect(Math.max(0, ...longTasks.map((t) => t.wall)), 'longest renderer task (ms)').toBeLessThanOrEqual(LONG_TASK_MS);
+    const overLong = longTasks.filter((t) => t.wall > LONG_TASK_MS);
+    expect(overLong.length, `renderer tasks over ${LONG_TASK_MS} ms in wall time`).toBeLessThanOrEqual(1);
+    expect(Math.max(0, ...longTasks.map((t) => t.wall)), 'longest renderer task (ms)').toBeLessThanOrEqual(LONG_TASK_WALL_WORST_MS);
     expect(percentile(wall, 0.95), 'viewer per-frame JS, 95th percentile (ms)').toBeLessThan(FRAME_P95_MS);
     const missed = wall.filter((frameWall) => frameWall >= FRAME_WORST_MS).length;
     expect(missed, `viewer frames of ${FRAME_WORST_MS} ms or more in wall time, of ${wall.length}`).toBeLessThanOrEqual(
