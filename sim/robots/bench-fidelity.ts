@@ -25,8 +25,9 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Rng } from '../core/rng.ts';
 import { loadMjcf, type MjcfLoadOptions, type MjcfModel, type SolverSettings } from '../mjcf/index.ts';
-import { rate } from './bench-timing.ts';
+import { EPISODE, rate } from './bench-timing.ts';
 import { ROBOT_ENVS } from './index.ts';
+import { LimitExcessTracker } from './limit-excess.ts';
 import { robotLoadOptions, type RobotEnvConfig } from './mujoco-env.ts';
 import { initPhysics, robotModelXml } from './physics.ts';
 
@@ -45,7 +46,6 @@ interface Transition {
 }
 
 const LIMIT_STEPS = 10_000;
-const SETTLE_SECONDS = 1;
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 function parseSetting(text: string): Setting {
@@ -159,23 +159,14 @@ function worstLimitExcess(model: MjcfModel, config: RobotEnvConfig, setting: Set
   const ctrl = new Float64Array(model.nu);
   const q = new Float64Array(model.nq);
   model.reset();
-  const qpos0 = model.qpos();
-  const joints = model.joints.filter((j) => j.range !== null && j.type !== 'free');
-  const startsOutside = new Set(joints.filter((j) => qpos0[j.qposIndex] < j.range![0] || qpos0[j.qposIndex] > j.range![1]));
-  const settleSteps = Math.round(SETTLE_SECONDS / config.dtSeconds);
-  let worst = { excess: 0, joint: '' };
+  const tracker = new LimitExcessTracker(model.joints, model.qpos(), config.dtSeconds);
   for (let t = 0; t < LIMIT_STEPS; t++) {
-    if (t % 1000 === 0) model.reset();
+    if (t % EPISODE === 0) model.reset();
     for (let i = 0; i < ctrl.length; i++) ctrl[i] = rng.uniformRange(config.actionRange[0], config.actionRange[1]);
     for (let k = 0; k < setting.frameSkip; k++) model.step(ctrl);
-    model.qpos(q);
-    for (const j of joints) {
-      if (t % 1000 < settleSteps && startsOutside.has(j)) continue;
-      const excess = Math.max(j.range![0] - q[j.qposIndex], q[j.qposIndex] - j.range![1]);
-      if (excess > worst.excess) worst = { excess, joint: j.name };
-    }
+    tracker.observe(model.qpos(q), t % EPISODE);
   }
-  return { worst_limit_excess: round(worst.excess, 3), worst_joint: worst.joint };
+  return { worst_limit_excess: round(tracker.worst.excess, 3), worst_joint: tracker.worst.where };
 }
 
 function speed(model: MjcfModel, config: RobotEnvConfig, setting: Setting, seconds: number): number {

@@ -7,8 +7,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { FRAME_STRIDE } from '../core/scene.ts';
 import { hasFloor, lowestPoint } from '../core/scene-height.ts';
-import { loadMjcf, type MjcfJoint } from '../mjcf/index.ts';
+import { loadMjcf } from '../mjcf/index.ts';
 import { ROBOT_ENVS } from './index.ts';
+import { LimitExcessTracker } from './limit-excess.ts';
 import type { MujocoEnv, RobotEnvConfig } from './mujoco-env.ts';
 import { initPhysics, robotModelXml } from './physics.ts';
 
@@ -36,9 +37,6 @@ const LIMIT_TOLERANCE: Record<string, number> = {
   'Pusher-v0': 0.1, // (0.048; MuJoCo 0.06-0.07)
   'InvertedPendulum-v0': 0.1, // (0.044; MuJoCo 0.13-0.14)
 };
-/** Joints that start outside their range (the ant's ankles, the humanoid's knees, as in Gymnasium)
- * are checked only this long after a reset, once the limits have pushed them in. */
-const SETTLE_SECONDS = 1;
 /**
  * How deep a geom may sink into the floor (m) before it counts as escaping through it. Contacts are
  * soft, in MuJoCo too (the cheetah's solimp starts at 0): under random actions the cheetah's front
@@ -100,32 +98,22 @@ describe.each(ROBOT_ENVS)('$config.id', ({ config, create }) => {
   it(`stays finite, above the floor and within its joint limits over ${RANDOM_STEPS} random steps`, () => {
     const env = create();
     const model = loadMjcf(robotModelXml(config.modelFile, config.id));
-    const qpos0 = model.qpos();
+    const limits = new LimitExcessTracker(model.joints, model.qpos(), config.dtSeconds);
     model.dispose();
-    const joints = model.joints.filter((j): j is MjcfJoint & { range: [number, number] } => j.range !== null && j.type !== 'free');
-    const startsOutside = new Set(joints.filter((j) => qpos0[j.qposIndex] < j.range[0] || qpos0[j.qposIndex] > j.range[1]));
-    const settleSteps = Math.round(SETTLE_SECONDS / config.dtSeconds);
     const floor = hasFloor(env.scene);
     const frame = new Float32Array(FRAME_STRIDE * env.scene.bodies.length);
     const act = randomActions(config, 11);
     let lowest = Infinity;
-    let worstLimit = { excess: 0, joint: '' };
     env.reset({ seed: 2 });
     for (let t = 1; t <= RANDOM_STEPS; t++) {
       const r = env.step(act());
       if (!r.obs.every(Number.isFinite) || !Number.isFinite(r.reward)) throw new Error(`step ${t}: non-finite observation or reward`);
       const { qpos } = env.saveState() as { qpos: number[] };
-      const settling = (t - 1) % EPISODE < settleSteps; // steps since the last reset, from 0
-      for (const j of joints) {
-        if (settling && startsOutside.has(j)) continue;
-        const q = qpos[j.qposIndex];
-        const excess = Math.max(j.range[0] - q, q - j.range[1]);
-        if (excess > worstLimit.excess) worstLimit = { excess, joint: `${j.name} = ${q.toFixed(3)} at step ${t}` };
-      }
+      limits.observe(qpos, (t - 1) % EPISODE, ` at step ${t}`);
       if (floor) lowest = Math.min(lowest, lowestPoint(env.scene, env.frame(frame)));
       if (t % EPISODE === 0) env.reset();
     }
-    expect(worstLimit.excess, worstLimit.joint).toBeLessThan(LIMIT_TOLERANCE[config.id]);
+    expect(limits.worst.excess, limits.worst.where).toBeLessThan(LIMIT_TOLERANCE[config.id]);
     if (floor) expect(lowest).toBeGreaterThan(-FLOOR_TOLERANCE);
     env.close();
   });
