@@ -3,11 +3,11 @@
  * the tfjs-node packages only when installed: they download libtensorflow at install time, so they
  * are not dependencies and are imported by a computed name (TypeScript never needs their types).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Mlp, MlpSpec } from './mlp.ts';
 import { orthogonalInit } from './mlp.ts';
 import { FusedMlp } from './fused-mlp.ts';
+import { typescriptGemm, type Gemm } from './kernels.ts';
+import { importTfjsWasm, loadXnnpackGemm } from './xnnpack-gemm.ts';
 
 export const BACKEND_REQUESTS = ['auto', 'fused', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
@@ -34,7 +34,7 @@ const TFJS_NODE_PACKAGES = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tens
 export async function selectBackend(requested: BackendRequest): Promise<NnBackend> {
   switch (requested) {
     case 'fused':
-      return fusedBackend();
+      return await fusedBackend();
     case 'cpu':
     case 'wasm':
       return tfjsBackend(requested);
@@ -49,18 +49,27 @@ export async function selectBackend(requested: BackendRequest): Promise<NnBacken
           // Not installed or its native library does not load here: try the next one.
         }
       }
-      return fusedBackend();
+      return await fusedBackend();
     default:
       throw new Error(`unknown backend "${String(requested)}"; expected one of ${BACKEND_REQUESTS.join(', ')}`);
   }
 }
 
-function fusedBackend(): NnBackend {
-  return {
-    name: 'fused',
-    describe: "fused: GaitLab's own float32 kernels on the CPU, one thread",
-    createMlp: (spec, uniform) => new FusedMlp(spec, orthogonalInit(spec, uniform)),
-  };
+/**
+ * Our kernels, with tfjs-backend-wasm's XNNPACK GEMM for the large products (xnnpack-gemm.ts); our
+ * kernels alone where the wasm binary cannot load.
+ */
+async function fusedBackend(): Promise<NnBackend> {
+  let gemm: Gemm = typescriptGemm;
+  let describe = "fused: GaitLab's own float32 kernels on the CPU, one thread";
+  try {
+    const xnnpack = await loadXnnpackGemm();
+    gemm = xnnpack;
+    describe += `, XNNPACK (tfjs-backend-wasm) for products of >= ${xnnpack.minMacs} multiply-adds`;
+  } catch (error) {
+    describe += ` (tfjs-backend-wasm did not load: ${(error as Error).message})`;
+  }
+  return { name: 'fused', describe, createMlp: (spec, uniform) => new FusedMlp(spec, orthogonalInit(spec, uniform), gemm) };
 }
 
 /** tfjs's own cpu or wasm backend, shipped as dependencies. */
@@ -69,10 +78,7 @@ async function tfjsBackend(name: 'cpu' | 'wasm'): Promise<NnBackend> {
   if (name === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
   } else {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the .wasm binaries are read from disk: point at the package's dist folder.
-    const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(path.dirname(entry) + path.sep);
+    await importTfjsWasm();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialize`);
   return tfjsEngine(name, `tfjs ${tf.version_core} ${name} backend`);

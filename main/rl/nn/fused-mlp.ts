@@ -6,7 +6,7 @@
  */
 import type { Activation, DenseLayer, Mlp, MlpSpec } from './mlp.ts';
 import { checkBackwardArgs, checkForwardArgs, checkInputGradientArgs, checkJvpArgs, denseLayers } from './mlp.ts';
-import { addColumnSums, addMatMulTransposedA, matMulAddBias, matMulTransposedB, mulReluGrad, mulTanhGrad, reluInPlace, tanhInPlace } from './kernels.ts';
+import { addColumnSums, mulReluGrad, mulTanhGrad, reluInPlace, tanhInPlace, typescriptGemm, type Gemm } from './kernels.ts';
 
 interface LayerViews extends DenseLayer {
   weights: Float32Array;
@@ -37,6 +37,7 @@ export class FusedMlp implements Mlp {
   constructor(
     readonly spec: MlpSpec,
     readonly params: Float32Array,
+    private readonly gemm: Gemm = typescriptGemm,
   ) {
     this.grads = new Float32Array(params.length);
     this.layers = denseLayers(spec).map((layer) => ({
@@ -60,7 +61,7 @@ export class FusedMlp implements Mlp {
       const layer = this.layers[l],
         x = this.activations[l],
         y = this.activations[l + 1];
-      matMulAddBias(x, layer.weights, layer.bias, y, batch, layer.inSize, layer.outSize);
+      this.gemm.matMulAddBias(x, layer.weights, layer.bias, y, batch, layer.inSize, layer.outSize);
       if (l < last) this.activate(y, batch * layer.outSize);
     }
     let view = this.outputViews.get(batch);
@@ -78,11 +79,11 @@ export class FusedMlp implements Mlp {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l],
         x = this.activations[l];
-      addMatMulTransposedA(x, delta, layer.weightGrads, layer.inSize, batch, layer.outSize);
+      this.gemm.addMatMulTransposedA(x, delta, layer.weightGrads, layer.inSize, batch, layer.outSize);
       addColumnSums(delta, layer.biasGrads, batch, layer.outSize);
       if (l === 0) break; // the input gradient is never needed
       const dx = this.deltas[l % 2];
-      matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
+      this.gemm.matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
       this.mulActivationGrad(x, dx, batch * layer.inSize);
       delta = dx;
     }
@@ -96,7 +97,7 @@ export class FusedMlp implements Mlp {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
       const dx = l === 0 ? dInput : this.deltas[l % 2];
-      matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
+      this.gemm.matMulTransposedB(delta, layer.weights, dx, batch, layer.outSize, layer.inSize);
       if (l > 0) this.mulActivationGrad(this.activations[l], dx, batch * layer.inSize);
       delta = dx;
     }
@@ -126,10 +127,10 @@ export class FusedMlp implements Mlp {
       const { inSize, outSize, weightOffset, biasOffset } = layer;
       const dWeights = tangent.subarray(weightOffset, biasOffset),
         dBias = tangent.subarray(biasOffset, biasOffset + outSize);
-      matMulAddBias(x, dWeights, dBias, dz, batch, inSize, outSize);
+      this.gemm.matMulAddBias(x, dWeights, dBias, dz, batch, inSize, outSize);
       if (t) {
         const product = this.jvpScratch;
-        matMulAddBias(t, layer.weights, this.zeroBias, product, batch, inSize, outSize);
+        this.gemm.matMulAddBias(t, layer.weights, this.zeroBias, product, batch, inSize, outSize);
         for (let i = 0, n = batch * outSize; i < n; i++) dz[i] += product[i];
       }
       if (l < last) this.mulActivationGrad(this.activations[l + 1], dz, batch * outSize);

@@ -197,6 +197,16 @@ export function addColumnSums(a: Float32Array, out: Float32Array, m: number, n: 
   }
 }
 
+/** The three products of a dense layer, as the fused engine calls them (see XnnpackGemm for the other provider). */
+export interface Gemm {
+  matMulAddBias(a: Float32Array, b: Float32Array, bias: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+  matMulTransposedB(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+  addMatMulTransposedA(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+}
+
+/** The kernels above as a Gemm. */
+export const typescriptGemm: Gemm = { matMulAddBias, matMulTransposedB, addMatMulTransposedA };
+
 /**
  * x[0 .. count) = tanh(x) in place. Eigen's float32 rational approximation (what TensorFlow's CPU
  * kernels use): within 2 float32 ulps of tanh, and 4 ns instead of Math.tanh's 15 ns per value here.

@@ -3,14 +3,17 @@
  * minibatch step (actor and critic forward + backward and one Adam step with a global clip, as in
  * CleanRL's continuous PPO). Median of repeated timed loops after warm-up, one JSON line per case.
  *
- *   node bin/run-ts.js main/rl/nn/mlp.bench.ts [--engines fused,wasm,cpu] [--hidden 64] [--batch 64] [--quick]
+ *   node bin/run-ts.js main/rl/nn/mlp.bench.ts [--engines fused,fused-typescript,wasm,cpu] [--hidden 64] [--batch 64] [--ppo 3x1,17x6] [--quick]
  *
- * `--hidden 256 --batch 256` is CleanRL's SAC and TD3 shape.
+ * `--hidden 256 --batch 256` is CleanRL's SAC and TD3 shape; `--batch 1024 --ppo 348x17` the humanoid
+ * preset's PPO minibatch. `fused-typescript` is the fused engine without XNNPACK for its large products.
  */
 import { parseArgs } from 'node:util';
 import type { Mlp, MlpSpec } from './mlp.ts';
 import type { BackendName, NnBackend } from './backend.ts';
 import { selectBackend } from './backend.ts';
+import { FusedMlp } from './fused-mlp.ts';
+import { orthogonalInit } from './mlp.ts';
 import { Adam } from '../adam.ts';
 import { randomArray, seededUniform } from '../numeric.test-support.ts';
 
@@ -19,10 +22,16 @@ const { values: args } = parseArgs({
     engines: { type: 'string', default: 'fused,wasm,cpu' },
     hidden: { type: 'string', default: '64' },
     batch: { type: 'string', default: '64' },
+    ppo: { type: 'string', default: '3x1,17x6' },
     quick: { type: 'boolean', default: false },
   },
 });
-const engines = args.engines.split(',') as BackendName[];
+const engines = args.engines.split(',') as (BackendName | 'fused-typescript')[];
+const ppoShapes = args.ppo.split(',').map((shape) => {
+  const [obs, act] = shape.split('x').map(Number);
+  if (!(obs > 0 && act > 0 && Number.isInteger(obs) && Number.isInteger(act))) throw new Error(`--ppo expects obs x action sizes such as 17x6, got "${shape}"`);
+  return [obs, act] as const;
+});
 const hidden = Number(args.hidden);
 const minibatch = Number(args.batch);
 for (const [option, value] of [
@@ -73,8 +82,15 @@ function warmUp(backend: NnBackend): void {
   net.dispose();
 }
 
+/** The fused engine on its TypeScript kernels alone, for the comparison with XNNPACK's products. */
+const fusedTypescript: NnBackend = {
+  name: 'fused',
+  describe: 'fused, TypeScript kernels only',
+  createMlp: (s, uniform) => new FusedMlp(s, orthogonalInit(s, uniform)),
+};
+
 for (const engine of engines) {
-  const backend = await selectBackend(engine);
+  const backend = engine === 'fused-typescript' ? fusedTypescript : await selectBackend(engine);
   warmUp(backend);
   for (const inputSize of [3, 17]) {
     const uniform = seededUniform(1);
@@ -101,10 +117,7 @@ for (const engine of engines) {
     net.dispose();
   }
 
-  for (const [obsSize, actionSize] of [
-    [3, 1],
-    [17, 6],
-  ]) {
+  for (const [obsSize, actionSize] of ppoShapes) {
     const uniform = seededUniform(2);
     const actor = backend.createMlp(spec(obsSize, actionSize, 0.01), uniform);
     const critic = backend.createMlp(spec(obsSize, 1, 1), uniform);
