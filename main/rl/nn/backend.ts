@@ -65,7 +65,7 @@ async function fusedBackend(): Promise<NnBackend> {
   try {
     const xnnpack = await loadXnnpackGemm();
     gemm = xnnpack;
-    describe += `, XNNPACK (tfjs-backend-wasm) for products of >= ${xnnpack.minMacs} multiply-adds`;
+    describe += `, XNNPACK (tfjs-backend-wasm) for products of >= ${xnnpack.minMacs} multiply-adds over >= ${xnnpack.minRows} rows`;
   } catch (error) {
     describe += ` (tfjs-backend-wasm did not load: ${(error as Error).message})`;
   }

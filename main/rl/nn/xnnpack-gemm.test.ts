@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { FusedMlp } from './fused-mlp.ts';
 import { typescriptGemm } from './kernels.ts';
 import { orthogonalInit, type MlpSpec } from './mlp.ts';
-import { loadXnnpackGemm, XNNPACK_MIN_MACS } from './xnnpack-gemm.ts';
+import { loadXnnpackGemm, XNNPACK_MIN_MACS, XNNPACK_MIN_ROWS } from './xnnpack-gemm.ts';
 import { randomArray, relativeError, seededUniform } from '../numeric.test-support.ts';
 
 describe('XnnpackGemm', () => {
   it('computes the three dense-layer products as the TypeScript kernels do, to float32 rounding', async () => {
-    const xnnpack = await loadXnnpackGemm(0); // every product on XNNPACK, however small
+    const xnnpack = await loadXnnpackGemm(0, 0); // every product on XNNPACK, however small
     const uniform = seededUniform(5);
     for (const [m, k, n] of [
       [1, 1, 1],
@@ -62,13 +62,24 @@ describe('XnnpackGemm', () => {
     expect(again).toEqual(first);
     expect(first).not.toEqual(ours); // float32 sums: it really ran on XNNPACK
 
-    const small = [4, 64, 64] as const; // below XNNPACK_MIN_MACS: bit for bit our kernels'
-    expect(small[0] * small[1] * small[2]).toBeLessThan(XNNPACK_MIN_MACS);
-    const viaGemm = new Float32Array(small[0] * small[2]),
-      direct = new Float32Array(small[0] * small[2]);
-    xnnpack.matMulAddBias(a, b, bias, viaGemm, ...small);
-    typescriptGemm.matMulAddBias(a, b, bias, direct, ...small);
-    expect(viaGemm).toEqual(direct);
+    // Below XNNPACK_MIN_MACS, or a batch of few rows (acting): bit for bit our kernels'.
+    for (const [rows, inner, cols] of [
+      [XNNPACK_MIN_ROWS, 32, 32],
+      [XNNPACK_MIN_ROWS - 1, 64, 64],
+    ]) {
+      expect(rows * inner * cols < XNNPACK_MIN_MACS || rows < XNNPACK_MIN_ROWS).toBe(true);
+      const viaGemm = new Float32Array(rows * cols),
+        direct = new Float32Array(rows * cols);
+      xnnpack.matMulAddBias(a, b, bias, viaGemm, rows, inner, cols);
+      typescriptGemm.matMulAddBias(a, b, bias, direct, rows, inner, cols);
+      expect(viaGemm).toEqual(direct);
+    }
+    // The weight gradient's batch is its inner dimension: few rows there stay on our kernels too.
+    const dW = new Float32Array(64 * 64),
+      dWTs = new Float32Array(64 * 64);
+    xnnpack.addMatMulTransposedA(a, b, dW, 64, XNNPACK_MIN_ROWS - 1, 64);
+    typescriptGemm.addMatMulTransposedA(a, b, dWTs, 64, XNNPACK_MIN_ROWS - 1, 64);
+    expect(dW).toEqual(dWTs);
   });
 
   it("leaves tfjs's own backend as it was", async () => {

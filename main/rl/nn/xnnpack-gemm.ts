@@ -2,8 +2,9 @@
  * The fused engine's large products on tfjs-backend-wasm's BatchMatMul (XNNPACK's SIMD GEMM), the
  * small ones on our TypeScript kernels. V8 does not vectorize our kernels; XNNPACK's f32x4 GEMM does
  * a [1024, 348] x [348, 64] product (the humanoid's first layer at a minibatch of 1024) in ~1.9 ms
- * against our 16 ms, upload and read-back included, while below ~2^18 multiply-adds the call's own
- * cost (two uploads, the operator's setup) eats the gain (mlp.bench.ts; BENCHMARKS.md has the table).
+ * against our 16 ms, upload and read-back included. Each call uploads both matrices and XNNPACK packs
+ * the weights anew, work that only a batch of 16-32 rows or more repays: acting on a few
+ * observations stays on our kernels (BENCHMARKS.md, "XNNPACK for the fused engine's large products").
  *
  * The kernel is called directly on the wasm backend's instance, not through tfjs's engine: no tensor
  * bookkeeping per call, and whichever backend tfjs itself is set to does not matter. Its transposed
@@ -17,8 +18,9 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { addMatMulTransposedA, matMulAddBias, matMulTransposedB, type Gemm } from './kernels.ts';
 
-/** Products of fewer multiply-adds than this stay on the TypeScript kernels. */
+/** Products of fewer multiply-adds, or of a batch of fewer rows, stay on the TypeScript kernels. */
 export const XNNPACK_MIN_MACS = 1 << 16;
+export const XNNPACK_MIN_ROWS = 32;
 
 /** Registers tfjs-backend-wasm with tfjs, its .wasm binaries read from the package's folder (as Node needs). */
 export async function importTfjsWasm(): Promise<void> {
@@ -27,7 +29,7 @@ export async function importTfjsWasm(): Promise<void> {
 }
 
 /** Initializes tfjs-backend-wasm once, leaving tfjs's own backend as it was. */
-export async function loadXnnpackGemm(minMacs = XNNPACK_MIN_MACS): Promise<XnnpackGemm> {
+export async function loadXnnpackGemm(minMacs = XNNPACK_MIN_MACS, minRows = XNNPACK_MIN_ROWS): Promise<XnnpackGemm> {
   const tf = await import('@tensorflow/tfjs-core');
   if (!tf.findBackend('wasm')) {
     await importTfjsWasm();
@@ -36,7 +38,7 @@ export async function loadXnnpackGemm(minMacs = XNNPACK_MIN_MACS): Promise<Xnnpa
     if (previous && previous !== 'wasm') await tf.setBackend(previous);
   }
   const backend = tf.findBackend('wasm') as BackendWasm;
-  return new XnnpackGemm(backend, tf.getKernel('BatchMatMul', 'wasm').kernelFunc, minMacs);
+  return new XnnpackGemm(backend, tf.getKernel('BatchMatMul', 'wasm').kernelFunc, minMacs, minRows);
 }
 
 export class XnnpackGemm implements Gemm {
@@ -47,22 +49,28 @@ export class XnnpackGemm implements Gemm {
     private readonly backend: BackendWasm,
     private readonly batchMatMul: KernelFunc,
     readonly minMacs: number,
+    readonly minRows: number,
   ) {}
 
+  /** Whether a product of `rows` batch rows and `macs` multiply-adds repays XNNPACK's call. */
+  private worthIt(rows: number, macs: number): boolean {
+    return rows >= this.minRows && macs >= this.minMacs;
+  }
+
   matMulAddBias(a: Float32Array, b: Float32Array, bias: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-    if (m * k * n < this.minMacs) return matMulAddBias(a, b, bias, c, m, k, n);
+    if (!this.worthIt(m, m * k * n)) return matMulAddBias(a, b, bias, c, m, k, n);
     this.product(a, b, m, k, n, (out) => {
       for (let i = 0, q = 0; i < m; i++) for (let j = 0; j < n; j++, q++) c[q] = out[q] + bias[j];
     });
   }
 
   matMulTransposedB(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-    if (m * k * n < this.minMacs) return matMulTransposedB(a, b, c, m, k, n);
+    if (!this.worthIt(m, m * k * n)) return matMulTransposedB(a, b, c, m, k, n);
     this.product(a, this.transpose(b, n, k), m, k, n, (out) => c.set(out));
   }
 
   addMatMulTransposedA(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-    if (m * k * n < this.minMacs) return addMatMulTransposedA(a, b, c, m, k, n);
+    if (!this.worthIt(k, m * k * n)) return addMatMulTransposedA(a, b, c, m, k, n);
     this.product(this.transpose(a, k, m), b, m, k, n, (out) => {
       for (let i = 0, size = m * n; i < size; i++) c[i] += out[i];
     });
