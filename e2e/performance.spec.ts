@@ -206,6 +206,13 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   const runId = await startRunFromUi(page, 'Pendulum-v1', { totalSteps: '10000000' });
   await expect.poll(() => runMetrics(lab, runId).length).toBeGreaterThan(1);
   await expectResponsiveWindow(page, browser, 'a run trains', 'performance-window-dark');
+  // With software GL the charts draw on the CPU: rastered by SwiftShader, their cost grew with the
+  // run's length (renderer/src/lib/cpu-canvas.ts).
+  const chartCanvases = await page
+    .locator('[data-testid^="chart-"] canvas')
+    .evaluateAll((canvases) => canvases.map((canvas) => (canvas as HTMLCanvasElement).getContext('2d')?.getContextAttributes().willReadFrequently));
+  expect(chartCanvases.length, 'chart canvases on the page').toBeGreaterThan(0);
+  expect(chartCanvases, 'chart canvases kept on the CPU (willReadFrequently)').toEqual(chartCanvases.map(() => true));
 
   // Training speed in turns: the run with the UI open, then (the run paused, the page gone) the
   // same run from the CLI for as long, and again.
@@ -213,14 +220,19 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   const cli: Stretch[] = [];
   /** The page's CPU in each UI turn: everything the test runs but the trainer. */
   const pageCores: number[] = [];
+  /** The trainer's CPU in each UI turn: under a core when the page took some of its time. */
+  const trainerCores: number[] = [];
   const speedMachine = watchCpu(OURS);
   for (let turn = 0; turn < TURNS; turn++) {
     const from = runMetrics(lab, runId).at(-1)!;
     const page$ = watchCpu(OURS, isTrainer);
+    const trainer$ = watchCpu(OURS, (pid) => !isTrainer(pid));
     await page.waitForTimeout(TURN_MS);
     ui.push(stretch(from, runMetrics(lab, runId).at(-1)!));
     const pageLoad = page$.stop();
+    const trainerLoad = trainer$.stop();
     if (pageLoad) pageCores.push(pageLoad.treeCores);
+    if (trainerLoad) trainerCores.push(trainerLoad.treeCores);
     await page.getByTestId('pause-run').click();
     await expect(page.getByTestId('run-status')).toHaveText('paused');
     await page.goto('about:blank');
@@ -261,7 +273,8 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   const speedLoad = speedMachine.stop();
 
   if (speedLoad) console.log(`other processes kept ${speedLoad.outsideCores.toFixed(2)} of ${speedLoad.cores} cores busy during the speed turns`);
-  const turns = ui.map((u, i) => `${speed(u).toFixed(0)}/${speed(cli[i]).toFixed(0)}`).join(', ');
+  const cores = (i: number): string => (i < trainerCores.length ? ` (trainer ${trainerCores[i].toFixed(2)}, page ${pageCores[i].toFixed(2)} cores)` : '');
+  const turns = ui.map((u, i) => `${speed(u).toFixed(0)}/${speed(cli[i]).toFixed(0)}${cores(i)}`).join(', ');
   const share = speed(sum(ui)) / speed(sum(cli));
   console.log(
     `training speed, UI open / CLI, steps/s by turn: ${turns}; over all: ${speed(sum(ui)).toFixed(0)} / ${speed(sum(cli)).toFixed(0)} (${(100 * share).toFixed(1)} %)`,
