@@ -12,8 +12,9 @@
  *
  * A virtual machine's speed also drifts by itself: the same CLI run goes 4,400 to 6,100 steps/s
  * from one 20k-step stretch to the next, with nothing else running that it can see. So the two
- * speeds are measured in turns (UI, CLI, UI, CLI, ...) and compared over all turns, each from the
- * trainers' own metrics rows after their first update (which holds the JIT's warm-up).
+ * speeds are measured in turns (UI, CLI, CLI, UI, UI, CLI: a drift favours neither) and compared
+ * over all turns, each from the trainers' own metrics rows after their first update (which holds
+ * the JIT's warm-up).
  *
  * And a virtual machine's two cores need not be two cores' worth: on some hosts (hyperthreads of
  * one core, say) whatever runs on the second slows the first, which no process in the machine can
@@ -61,7 +62,7 @@ const FRAME_MISSED_SHARE = 0.01;
  */
 const LONG_TASK_WALL_WORST_MS = 2 * LONG_TASK_MS;
 const SPEED_SHARE = 0.9;
-/** Turns of each (UI, then CLI), and how long each lasts. */
+/** Turns of each, UI and CLI (even: the last ends with the UI open), and how long a UI turn lasts. */
 const TURNS = 6;
 const TURN_MS = 7_000;
 /** Turns of the CLI alone and beside a process spinning on one core. */
@@ -214,31 +215,38 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   expect(chartCanvases.length, 'chart canvases on the page').toBeGreaterThan(0);
   expect(chartCanvases, 'chart canvases kept on the CPU (willReadFrequently)').toEqual(chartCanvases.map(() => true));
 
-  // Training speed in turns: the run with the UI open, then (the run paused, the page gone) the
-  // same run from the CLI for as long, and again.
+  // Training speed in turns: the run with the UI open, and (the run paused, the page gone) the same
+  // run from the CLI for as many steps, in the order UI, CLI, CLI, UI, UI, CLI. A machine whose
+  // speed drifts through the turns then favours neither: with the UI first in every pair, a machine
+  // speeding up (CI's once did, its CLI from 6,378 steps/s in the first turn to 9,678 in the
+  // second) counted all of the rise against the UI.
   const ui: Stretch[] = [];
   const cli: Stretch[] = [];
   /** The page's CPU in each UI turn: everything the test runs but the trainer. */
   const pageCores: number[] = [];
   /** The trainer's CPU in each UI turn: under a core when the page took some of its time. */
   const trainerCores: number[] = [];
-  const speedMachine = watchCpu(OURS);
-  for (let turn = 0; turn < TURNS; turn++) {
+  /** A CLI turn's steps: as many as the last UI turn trained, and one update more for the warm-up. */
+  let cliSteps = 0;
+  const uiTurn = async (): Promise<void> => {
     const from = runMetrics(lab, runId).at(-1)!;
     const page$ = watchCpu(OURS, isTrainer);
     const trainer$ = watchCpu(OURS, (pid) => !isTrainer(pid));
     await page.waitForTimeout(TURN_MS);
-    ui.push(stretch(from, runMetrics(lab, runId).at(-1)!));
+    const [before, last] = runMetrics(lab, runId).slice(-2);
+    ui.push(stretch(from, last));
+    cliSteps = ui.at(-1)!.steps + last.step! - before.step!;
     const pageLoad = page$.stop();
     const trainerLoad = trainer$.stop();
     if (pageLoad) pageCores.push(pageLoad.treeCores);
     if (trainerLoad) trainerCores.push(trainerLoad.treeCores);
+  };
+  const leavePage = async (): Promise<void> => {
     await page.getByTestId('pause-run').click();
     await expect(page.getByTestId('run-status')).toHaveText('paused');
     await page.goto('about:blank');
-    // As many steps as the UI's turn trained, and one update more for the warm-up.
-    const [before, last] = runMetrics(lab, runId).slice(-2);
-    cli.push(await cliStretch(ui.at(-1)!.steps + last.step! - before.step!));
+  };
+  const reopenPage = async (): Promise<void> => {
     await page.goto(lab.server.url);
     await page.locator(`[data-testid="run-item"][data-run-id="${runId}"]`).click();
     // Opening the page and the run (scripts, the scene, its shaders) is not what a turn measures:
@@ -250,6 +258,18 @@ test('the UI stays responsive while a run trains at full speed, and training kee
     // The first row after resuming starts the next turn.
     const resumedAt = runMetrics(lab, runId).length;
     await expect.poll(() => runMetrics(lab, runId).length).toBeGreaterThan(resumedAt);
+  };
+  const speedMachine = watchCpu(OURS);
+  for (let turn = 0; turn < TURNS; turn++) {
+    if (turn % 2 === 0) {
+      await uiTurn();
+      await leavePage();
+      cli.push(await cliStretch(cliSteps));
+    } else {
+      cli.push(await cliStretch(cliSteps));
+      await reopenPage();
+      await uiTurn();
+    }
   }
   await page.getByTestId('stop-run').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
