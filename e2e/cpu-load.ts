@@ -13,6 +13,8 @@ export interface CpuLoad {
   outsideCores: number;
   /** Cores' worth of CPU that the watched tree used, less the processes the caller set aside. */
   treeCores: number;
+  /** Cores' worth of CPU that the processes set aside used. */
+  asideCores: number;
   cores: number;
 }
 
@@ -30,7 +32,7 @@ interface MachineTicks {
  * Each process's own CPU time is followed from the first sample that finds it in the tree to the
  * last that finds it alive, so one that ends within the window (a recording's browser, say) still
  * counts as the tree's, even if it was orphaned to init before it ended. Processes for which
- * `setAside` is true (asked once, when first seen) are the tree's but not in its `treeCores`.
+ * `setAside` is true (asked once, when first seen) are the tree's but not in its `treeCores`: they are `asideCores`.
  */
 export function watchCpu(root: number, setAside: (pid: number) => boolean = () => false): { stop(): CpuLoad | null } {
   const start = machineTicks();
@@ -64,13 +66,14 @@ export function watchCpu(root: number, setAside: (pid: number) => boolean = () =
       const elapsed = (end.total - start.total) / cores;
       const busy = end.total - start.total - (end.idle - start.idle);
       let tree = 0;
-      let treeKept = 0;
+      let aside = 0;
       for (const { first, last, asideFromTree } of seen.values()) {
         tree += last - first;
-        if (!asideFromTree) treeKept += last - first;
+        if (asideFromTree) aside += last - first;
       }
       const outside = Math.max(0, busy - tree);
-      return { outsideCores: elapsed > 0 ? outside / elapsed : 0, treeCores: elapsed > 0 ? treeKept / elapsed : 0, cores };
+      const share = (ticks: number): number => (elapsed > 0 ? ticks / elapsed : 0);
+      return { outsideCores: share(outside), treeCores: share(tree - aside), asideCores: share(aside), cores };
     },
   };
 }

@@ -236,16 +236,16 @@ test('the UI stays responsive while a run trains at full speed, and training kee
   let cliSteps = 0;
   const uiTurn = async (): Promise<void> => {
     const from = runMetrics(lab, runId).at(-1)!;
-    const page$ = watchCpu(OURS, isTrainer);
-    const trainer$ = watchCpu(OURS, (pid) => !isTrainer(pid));
+    const turnLoad = watchCpu(OURS, isTrainer);
     await page.waitForTimeout(TURN_MS);
     const [before, last] = runMetrics(lab, runId).slice(-2);
     ui.push(stretch(from, last));
     cliSteps = ui.at(-1)!.steps + last.step! - before.step!;
-    const pageLoad = page$.stop();
-    const trainerLoad = trainer$.stop();
-    if (pageLoad) pageCores.push(pageLoad.treeCores);
-    if (trainerLoad) trainerCores.push(trainerLoad.treeCores);
+    const load = turnLoad.stop();
+    if (load) {
+      pageCores.push(load.treeCores);
+      trainerCores.push(load.asideCores);
+    }
   };
   const leavePage = async (): Promise<void> => {
     await page.getByTestId('pause-run').click();
